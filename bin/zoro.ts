@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-console.log('zoro 0.1.0');
+// The `zoro` command. Each subcommand is a module in ./commands exporting `run(argv)`,
+// loaded on demand so `zoro --version` stays instant.
+import { runCli } from './cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2));
