@@ -12,6 +12,12 @@ export interface ProviderTicket {
   description: string;
   /** The project the ticket belongs to, matched against a session's `project_ids`. */
   projectId: string | null;
+  /**
+   * Every project the ticket belongs to, when a tracker allows several (an Asana task in
+   * two projects). `projectId` is the first of them; a session whose `project_ids` names
+   * any of them may take the ticket. Absent means `[projectId]`.
+   */
+  projectIds?: string[];
   /** Shell command that proves the work is done (plan.md `signal_cmd`). */
   signalCmd: string | null;
   /** Ids of tickets of the same provider that must be done first. */
