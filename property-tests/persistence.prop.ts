@@ -7,11 +7,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import type { ZoroEvent } from '../lib/events.js';
-import { TICKET_STATUSES, type JournalEntry, type SessionRecord, type Store, type TicketRecord } from '../adapters/store/index.js';
+import { TICKET_STATUSES, type JournalEntry, type PersistedTicket, type SessionRecord, type Store } from '../adapters/store/index.js';
 import { fileSubject, memorySubject, ticket, type Place, type Subject } from '../specs/adapters/store/fixtures/places.js';
 
 interface Model {
-  tickets: Map<string, TicketRecord>;
+  tickets: Map<string, PersistedTicket>;
   sessions: Map<string, SessionRecord>;
   journal: Map<string, JournalEntry>;
   events: ZoroEvent[];
@@ -45,7 +45,7 @@ async function reopenAndCompare(model: Model, real: Real): Promise<void> {
 }
 
 class PutTicket implements Cmd {
-  constructor(readonly record: TicketRecord) {}
+  constructor(readonly record: PersistedTicket) {}
   check = () => true;
   async run(model: Model, real: Real) {
     model.tickets.set(this.record.id, this.record);

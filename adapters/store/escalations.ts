@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, isMissing, writeFileAtomic } from './files.js';
-import type { TicketRecord } from './types.js';
+import type { TicketRecord } from '../../lib/ticket.js';
 
 export const ESCALATIONS_DIR = 'escalations';
 

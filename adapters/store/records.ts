@@ -4,18 +4,13 @@
  */
 import type { ZoroEvent } from '../../lib/events.js';
 import { errorMessage } from '../../lib/errors.js';
-import {
-  StoreError,
-  TICKET_STATUSES,
-  type JournalEntry,
-  type SessionRecord,
-  type TicketRecord,
-} from './types.js';
+import { TICKET_STATUSES } from '../../lib/ticket.js';
+import { StoreError, type JournalEntry, type PersistedTicket, type SessionRecord } from './types.js';
 
 /** A ticket with the store's revision: of two records for one id, the higher `rev` is newer. */
 export interface StoredTicket {
   rev: number;
-  ticket: TicketRecord;
+  ticket: PersistedTicket;
 }
 
 /** `state.json`: live state only. Finished tickets live in `tickets-archive.jsonl`. */
@@ -109,35 +104,3 @@ export function fingerprint(text: string): number {
   return hash >>> 0;
 }
 
-/**
- * A new queued ticket record: counters at zero, histories empty, nothing dispatched yet.
- * @example newTicketRecord({ id: '7', provider: 'plan', title: 'Add a login page', seq: 7, created_at: now })
- */
-export function newTicketRecord(
-  fields: Pick<TicketRecord, 'id' | 'provider' | 'title' | 'seq' | 'created_at'> & Partial<TicketRecord>,
-): TicketRecord {
-  return {
-    external_id: fields.id,
-    description: '',
-    context: '',
-    project_id: null,
-    signal_cmd: null,
-    depends_on: [],
-    status: 'queued',
-    session: null,
-    attempts: 0,
-    signal_attempts: 0,
-    review_attempts: 0,
-    reapproaches: 0,
-    feedback: null,
-    summary: null,
-    signal_history: [],
-    review_history: [],
-    dispatched_at: null,
-    finished_at: null,
-    last_error: null,
-    url: null,
-    updated_at: null,
-    ...fields,
-  };
-}

@@ -21,7 +21,7 @@ import {
   type Store,
   type StoredState,
   type StoreOptions,
-  type TicketRecord,
+  type PersistedTicket,
 } from './types.js';
 
 /** What a backend found on open. */
@@ -192,7 +192,7 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
       }
     },
 
-    putTicket(ticket: TicketRecord) {
+    putTicket(ticket: PersistedTicket) {
       requireOpen('putTicket');
       const problem = ticketProblem(ticket);
       if (problem) throw new ZoroError(`store: putTicket got a bad ticket record: ${problem}`);
@@ -200,7 +200,7 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
       const fp = archived.get(ticket.id);
       if (fp !== undefined && !live.has(ticket.id) && !toArchive.has(ticket.id) && fp === fingerprint(text)) return;
       toArchive.delete(ticket.id);
-      live.set(ticket.id, { rev: ++rev, ticket: JSON.parse(text) as TicketRecord });
+      live.set(ticket.id, { rev: ++rev, ticket: JSON.parse(text) as PersistedTicket });
       changed();
     },
 

@@ -4,66 +4,18 @@
  */
 import type { ZoroEvent } from '../../lib/events.js';
 import { ZoroError } from '../../lib/errors.js';
+import type { TicketRecord, TicketStatus } from '../../lib/ticket.js';
 
-export const TICKET_STATUSES = [
-  'queued',
-  'dispatched',
-  'verifying',
-  'reviewing',
-  'done',
-  'failed',
-  'escalated',
-  'blocked',
-  'cancelled',
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export { TICKET_STATUSES, type TicketRecord, type TicketStatus, type SignalAttempt, type ReviewAttempt } from '../../lib/ticket.js';
 
 /** A finished ticket leaves the live state document for the archive once nothing refers to it. */
 export const FINISHED_STATUSES: readonly TicketStatus[] = ['done', 'failed', 'escalated', 'cancelled'];
 
-export interface SignalAttempt {
-  exit_code: number;
-  at: string;
-  output_tail: string;
-}
-
-export interface ReviewAttempt {
-  verdict: 'PASS' | 'FAIL';
-  reason: string;
-  at: string;
-}
-
-export interface TicketRecord {
-  id: string;
-  provider: string;
-  external_id: string;
-  title: string;
-  description: string;
-  context: string;
-  project_id: string | null;
-  signal_cmd: string | null;
-  depends_on: string[];
-  status: TicketStatus;
-  session: string | null;
-  attempts: number;
-  signal_attempts: number;
-  review_attempts: number;
-  reapproaches: number;
-  feedback: string | null;
-  summary: string | null;
-  signal_history: SignalAttempt[];
-  review_history: ReviewAttempt[];
-  /** Creation order (FIFO); `StoredState.next_ticket_seq` is the next free one. */
-  seq: number;
-  created_at: string;
-  dispatched_at: string | null;
-  finished_at: string | null;
-  last_error: string | null;
-  url: string | null;
-  updated_at: string | null;
+/** A ticket as the store keeps it: the record, plus the ticket actor's persisted snapshot if any. */
+export type PersistedTicket = TicketRecord & {
   /** XState persisted snapshot of the ticket actor, when the actor layer stores one. */
   snapshot?: unknown;
-}
+};
 
 export interface SessionRecord {
   name: string;
@@ -99,7 +51,7 @@ export type NewEvent = Omit<ZoroEvent, 'seq' | 'at'> & { at?: string };
 /** What `load()` gives back, once, at start-up. */
 export interface StoredState {
   /** Live and archived tickets (the newest record of each), in `seq` order. */
-  tickets: TicketRecord[];
+  tickets: PersistedTicket[];
   sessions: SessionRecord[];
   /** Journal entries that were begun and never ended: effects that may or may not have happened. */
   journal: JournalEntry[];
@@ -122,7 +74,7 @@ export interface StoredState {
 export interface Store {
   load(): Promise<StoredState>;
   /** Buffered: written by `flush()` or the write-behind a few ms later. */
-  putTicket(ticket: TicketRecord): void;
+  putTicket(ticket: PersistedTicket): void;
   putSession(session: SessionRecord): void;
   /** Resolves once the entry is on disk (fsynced): only then do the side effect. Throws if `id` is already open. */
   journalBegin(entry: NewJournalEntry): Promise<void>;
