@@ -195,7 +195,9 @@ export function parsePlan(text: string, _file = 'plan.md'): ParsedPlan {
   for (const draft of kept) {
     draft.context = draft.contextLines.join('\n');
     for (const [id, lineNo] of draft.dependsLines) {
-      if (byId.has(id)) draft.depends_on.push(id);
+      const parent = byId.get(id);
+      if (parent && !parent.dropped) draft.depends_on.push(id);
+      else if (parent) errors.push({ line: lineNo, message: `task ${draft.id} depends on ${id}, which has an error (line ${parent.line})` });
       else errors.push({ line: lineNo, message: `task ${draft.id} depends on ${id}, which is not a task in this plan` });
     }
   }

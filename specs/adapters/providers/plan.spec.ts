@@ -130,6 +130,15 @@ test('an empty title is an error and the task is left out', () => {
   assert.equal(tasks.map((task) => task.id), [3]);
 });
 
+test('depending on a task that has an error is an error too, pointing at it', () => {
+  const { errors, tasks } = parsePlan(plan('1.', '- b', '   depends: [1]'));
+  assert.equal(errors, [
+    { line: 1, message: 'task 1 has an empty title' },
+    { line: 3, message: 'task 2 depends on 1, which has an error (line 1)' },
+  ]);
+  assert.equal(tasks.map((task) => [task.id, task.depends_on]), [[2, []]]);
+});
+
 test('a signal_cmd that belongs to no task is an error rather than silently dropped', () => {
   assert.equal(errorLines(plan('1. a', '', '   signal_cmd: make')), [3]);
   assert.equal(errorLines(plan('1. a', 'signal_cmd: make')), [2]);
