@@ -55,8 +55,10 @@ export interface ApiOptions {
   baseUrl: string;
   /** Sent on every call (credentials included); never logged. */
   headers: Record<string, string>;
-  /** The access.txt key(s) to name when the API refuses the credentials. */
+  /** The access.txt key to name when the API refuses the credentials. */
   authKey: string;
+  /** What to tell the user to check, when it is more than that key. @default authKey */
+  authHint?: string;
   /** Remember ETags of GET responses and revalidate with If-None-Match. */
   conditional?: boolean;
 }
@@ -120,7 +122,7 @@ export class ApiClient {
 
   /** `authentication failed (401): check [provider:github] token`: the message for refused credentials. */
   authFailed(why: string | number): string {
-    return `authentication failed (${why}): check [provider:${this.provider}] ${this.options.authKey}`;
+    return `authentication failed (${why}): check [provider:${this.provider}] ${this.options.authHint ?? this.options.authKey}`;
   }
 
   error(category: ProviderErrorCategory, message: string, status: number | null = null): ProviderError {
@@ -244,7 +246,8 @@ export class ApiClient {
       return { category: 'rate_limited', status, message: `rate limited (${status}) on ${label}`, waitMs: waitMs ?? (status === 403 ? 60_000 : null) };
     }
     if (status === 403) {
-      return { category: 'auth', status, message: `access denied (403) on ${label}: check ${section} ${this.options.authKey} and what it may access${detail}` };
+      const hint = this.options.authHint ?? this.options.authKey;
+      return { category: 'auth', status, message: `access denied (403) on ${label}: check ${section} ${hint} and what it may access${detail}` };
     }
     if (status === 404 || status === 410) return { category: 'not_found', status, message: `not found (${status}): ${label}${detail}` };
     if (status >= 500) return { category: 'server', status, message: `server error (${status}) on ${label}${detail}`, waitMs };
