@@ -1,0 +1,1 @@
+export { createPtyRuntime, type PtyRuntime, type PtyRuntimeOptions } from './runtime.js';
