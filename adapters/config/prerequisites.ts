@@ -27,8 +27,6 @@ export function checkPrerequisites(options: Partial<PrerequisiteEnv> = {}): Prer
   const nodeVersion = options.nodeVersion ?? process.versions.node;
   const env = options.env ?? systemConfigEnv();
   const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
-  const tmux = env.onPath('tmux');
-  const claude = env.onPath('claude');
   return [
     {
       name: 'node',
@@ -37,21 +35,15 @@ export function checkPrerequisites(options: Partial<PrerequisiteEnv> = {}): Prer
       hint: major >= MINIMUM_NODE_MAJOR ? null : `install Node.js ${MINIMUM_NODE_MAJOR} or newer (https://nodejs.org)`,
       required: true,
     },
-    {
-      name: 'tmux',
-      ok: tmux,
-      detail: tmux ? 'tmux is on PATH' : 'tmux is not on PATH',
-      hint: tmux ? null : 'install tmux (apt install tmux / brew install tmux) to watch sessions in a terminal; without it zoro runs agents in headless ptys',
-      required: false,
-    },
-    {
-      name: 'claude',
-      ok: claude,
-      detail: claude ? 'Claude Code (claude) is on PATH' : 'Claude Code (claude) is not on PATH',
-      hint: claude ? null : 'install Claude Code (npm install -g @anthropic-ai/claude-code), or use agent = sim to try zoro without it',
-      required: false,
-    },
+    commandCheck(env, 'tmux', 'tmux', 'install tmux (apt install tmux / brew install tmux) to watch sessions in a terminal; without it zoro runs agents in headless ptys'),
+    commandCheck(env, 'claude', 'Claude Code (claude)', 'install Claude Code (npm install -g @anthropic-ai/claude-code), or use agent = sim to try zoro without it'),
   ];
+}
+
+/** An optional command on PATH: `label` names it in the report, `hint` says how to get it. */
+export function commandCheck(env: ConfigEnv, command: string, label: string, hint: string, required = false): PrerequisiteCheck {
+  const ok = env.onPath(command);
+  return { name: command, ok, detail: `${label} is ${ok ? '' : 'not '}on PATH`, hint: ok ? null : hint, required };
 }
 
 /** `✔ node: Node.js v20.11.1` or `✘ tmux: tmux is not on PATH — install tmux …`. */
