@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sanitizeText } from '../../lib/sanitize.js';
 import { ensurePrivateDir, isMissing, writeFileAtomic } from './files.js';
 import type { TicketRecord } from '../../lib/ticket.js';
 
@@ -96,14 +97,6 @@ function readHeader(text: string): Omit<EscalationFile, 'file' | 'path'> {
   return { ticket: field('ticket'), kind: field('kind'), escalated_at: field('escalated_at'), title: field('title') };
 }
 
-/** Text as plain lines: no escape sequences, no control bytes but newline and tab. */
-export function plainText(text: string): string {
-  return text
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]/g, '')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
-}
-
 function longestBacktickRun(text: string): number {
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
@@ -112,14 +105,14 @@ function longestBacktickRun(text: string): number {
 
 /** A fenced block whose fence no line of `text` can close. */
 export function fenced(text: string, info = 'text'): string {
-  const body = plainText(text).replace(/\n+$/, '');
+  const body = sanitizeText(text).replace(/\n+$/, '');
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
   return `${fence}${info}\n${body}\n${fence}`;
 }
 
 /** One line of untrusted text as a code span (rendered literally, never as markdown or HTML). */
 export function codeSpan(text: string): string {
-  const line = plainText(text).replace(/[\n\t]+/g, ' ').trim();
+  const line = sanitizeText(text).replace(/[\n\t]+/g, ' ').trim();
   if (line === '') return '(none)';
   const ticks = '`'.repeat(longestBacktickRun(line) + 1);
   const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
@@ -136,7 +129,7 @@ function headerComment(fields: Record<string, string>): string {
 export function renderEscalation(record: EscalationRecord): string {
   const { ticket } = record;
   const out: string[] = [
-    headerComment({ ticket: ticket.id, kind: record.kind, escalated_at: record.escalated_at, title: plainText(ticket.title) }),
+    headerComment({ ticket: ticket.id, kind: record.kind, escalated_at: record.escalated_at, title: sanitizeText(ticket.title) }),
     `# Escalation: ticket ${codeSpan(ticket.id)}`,
     '',
     'zoro stopped working on this ticket and needs a human. Delete this file once it is handled.',

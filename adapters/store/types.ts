@@ -8,7 +8,10 @@ import type { TicketRecord, TicketStatus } from '../../lib/ticket.js';
 
 export { TICKET_STATUSES, type TicketRecord, type TicketStatus, type SignalAttempt, type ReviewAttempt } from '../../lib/ticket.js';
 
-/** A finished ticket leaves the live state document for the archive once nothing refers to it. */
+/**
+ * A finished ticket leaves the live state document for the archive once no journal entry
+ * refers to it. Not `blocked` (lib/ticket's SETTLED has it): a retried parent unblocks it.
+ */
 export const FINISHED_STATUSES: readonly TicketStatus[] = ['done', 'failed', 'escalated', 'cancelled'];
 
 /** A ticket as the store keeps it: the record, plus the ticket actor's persisted snapshot if any. */
