@@ -1,0 +1,25 @@
+/**
+ * Which profile runs a session's `agent` (access.txt `agent = claude | sim | a command`).
+ *
+ * @example
+ *   profileFor('sim').launch(context).command; // [...context.zoroCommand, 'sim']
+ *   profileFor('aider --yes').name;            // 'generic'
+ */
+import type { AgentProfile } from './types.js';
+import { createGenericProfile } from './generic.js';
+import { simProfile } from './sim/profile.js';
+
+export { createGenericProfile, parseCommandLine } from './generic.js';
+export { simProfile } from './sim/profile.js';
+
+/** Throws UsageError when `agent` is an empty or badly quoted command line. */
+export function profileFor(agent: string): AgentProfile {
+  const name = agent.trim();
+  if (name === 'sim') return simProfile;
+  if (name === 'claude') {
+    // CLAUDE PROFILE: adapters/agents/claude/ registers its profile here. Until then,
+    // `claude` runs as a generic command (busy until it exits).
+    return createGenericProfile('claude');
+  }
+  return createGenericProfile(name);
+}
