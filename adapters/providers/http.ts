@@ -228,8 +228,11 @@ export class ApiClient {
       }
       body = undefined;
     }
-    const problem = interpret?.(body, status, replyHeaders) ?? (status >= 200 && status < 300 ? null : this.statusProblem(status, replyHeaders, body, label));
+    const found = interpret?.(body, status, replyHeaders);
+    // An API-level rate limit without its own wait still gets the wait the headers ask for.
+    const problem = found ? { ...found, waitMs: found.waitMs ?? waitFromHeaders(status, replyHeaders, this.deps.now()) } : null;
     if (problem) return { problem };
+    if (status < 200 || status >= 300) return { problem: this.statusProblem(status, replyHeaders, body, label) };
     return { reply: { status, headers: replyHeaders, body } };
   }
 
