@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { errorMessage, UsageError, ZoroError, ConfigError } from '../lib/errors.js';
-
-export const packageInfo = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+import { packageVersion } from '../actors/version.js';
 
 /** A subcommand: parse its own argv, do the work, return the exit code. */
 export type Command = (argv: string[]) => Promise<number>;
@@ -12,7 +8,7 @@ const COMMANDS = new Set(['run', 'demo', 'init', 'doctor', 'status', 'plan', 'ad
 
 export async function runCli(argv: string[]): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-v') {
-    console.log(packageInfo.version);
+    console.log(packageVersion);
     return 0;
   }
   const name = argv[0] && COMMANDS.has(argv[0]) ? argv[0] : 'run';

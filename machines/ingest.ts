@@ -17,6 +17,8 @@ export interface IncomingTicket {
   url: string | null;
   updated_at: string | null;
   sessions?: string[];
+  /** The poll already gave everything (plan.md): no details call needed. */
+  complete?: boolean;
 }
 
 export function newRecord(ticket: IncomingTicket, seq: number, at: string): TicketRecord {

@@ -8,7 +8,7 @@
 import { assign, emit, enqueueActions, setup, stopChild, type AnyActorLogic, type AnyActorRef } from 'xstate';
 import { buildPrompt } from '../lib/prompt.js';
 import { SETTLED, type TicketRecord } from '../lib/ticket.js';
-import type { SessionReport } from './session.js';
+import type { SessionEvent, SessionReport } from './session.js';
 import type { TicketLimits, TicketReport } from './ticket.js';
 import type { PollerReport } from './poller.js';
 import { blockingParent, candidates, nextDispatches, type RouteSession, type RouteTicket } from './routing.js';
@@ -96,7 +96,7 @@ export type OrchestratorEvent =
   | { type: 'ctl.retry'; ticket: string }
   | { type: 'ctl.cancel'; ticket: string }
   | { type: 'ctl.add'; ticket: IncomingTicket }
-  | { type: 'ctl.done'; session: string; summary: string | null; source: string }
+  | { type: 'ctl.to_session'; session: string; event: Extract<SessionEvent, { type: 'session.turn_ended' | 'session.needs_human' | 'session.answered' | 'session.limited' }> }
   | { type: 'ctl.poll'; provider: string }
   | { type: 'actor.restart'; id: string }
   | { type: `xstate.error.actor.${string}`; error: unknown };
@@ -128,7 +128,7 @@ function log(enqueue: { emit: (event: OrchestratorEmitted) => void }, entry: Log
 type Spawner = (src: 'ticket', options: { id: string; input: unknown }) => AnyActorRef;
 type Assigner = (args: { context: OrchestratorContext; spawn: Spawner }) => Partial<OrchestratorContext>;
 
-function spawnTickets(records: TicketRecord[]): Assigner {
+function spawnTickets(records: TicketRecord[], complete: ReadonlySet<string> = new Set()): Assigner {
   return ({ context, spawn }) => {
     const tickets = { ...context.tickets };
     let nextSeq = context.nextSeq;
@@ -137,7 +137,7 @@ function spawnTickets(records: TicketRecord[]): Assigner {
       tickets[record.id] = {
         record,
         dispatchable: false,
-        ref: spawn('ticket', { id: `ticket:${record.id}`, input: { record, limits: context.settings.limits } }),
+        ref: spawn('ticket', { id: `ticket:${record.id}`, input: { record, limits: context.settings.limits, detailsLoaded: complete.has(record.id) } }),
       };
     }
     return { tickets, nextSeq };
@@ -261,7 +261,7 @@ export const orchestratorMachine = setup({
       }
       if (added.length > 0) {
         log(enqueue, { type: 'provider.tickets', message: `${event.provider}: ${added.length} new ticket(s)`, provider: event.provider, data: { ids: added.map((r) => r.id) } });
-        enqueue.assign(spawnTickets(added));
+        enqueue.assign(spawnTickets(added, new Set(incoming.filter((t) => t.complete).map((t) => t.id))));
       }
     }),
 
@@ -270,7 +270,7 @@ export const orchestratorMachine = setup({
       if (context.tickets[event.ticket.id]) return;
       const record = newRecord(event.ticket, context.nextSeq, context.clock.now());
       log(enqueue, { type: 'ticket.added', message: `${record.id} added: ${record.title}`, ticket: record.id });
-      enqueue.assign(spawnTickets([record]));
+      enqueue.assign(spawnTickets([record], new Set([record.id])));
     }),
 
     mirrorTicket: enqueueActions(({ context, event, enqueue }) => {
@@ -280,7 +280,7 @@ export const orchestratorMachine = setup({
       const record = event.record;
       enqueue.assign({ tickets: { ...context.tickets, [record.id]: { ...before, record, dispatchable: event.dispatchable } } });
       enqueue.emit({ type: 'persist.ticket', record });
-      if (before.record.status !== record.status) {
+      if (before.record.status !== record.status && record.status !== 'dispatched') {
         log(enqueue, {
           type: `ticket.${record.status}`,
           message: describeTicket(record),
@@ -399,6 +399,7 @@ export const orchestratorMachine = setup({
           readySignal: context.settings.readySignal,
         });
         enqueue.sendTo(t.ref!, { type: 'ticket.dispatch', session, repo: s.spec.repo_path, at: now });
+        log(enqueue, { type: 'ticket.dispatched', message: `${ticket} → ${session} (attempt ${attempt}): ${t.record.title}`, ticket, session, data: { attempt } });
         enqueue.sendTo(s.ref, { type: 'session.dispatch', ticketId: ticket, attempt, prompt });
         tickets[ticket] = { ...t, record: { ...t.record, status: 'dispatched', session }, dispatchable: false };
         sessions[session] = { ...s, awaiting: 'IDLE/null' };
@@ -509,11 +510,8 @@ export const orchestratorMachine = setup({
     'ticket.changed': { actions: ['mirrorTicket', 'reconcile'] },
     'ctl.pause': { actions: enqueueActions(({ context, event, enqueue }) => toSession(context, event.session, { type: 'session.pause' }, enqueue)) },
     'ctl.resume': { actions: enqueueActions(({ context, event, enqueue }) => toSession(context, event.session, { type: 'session.resume' }, enqueue)) },
-    'ctl.done': {
-      actions: enqueueActions(({ context, event, enqueue }) =>
-        toSession(context, event.session, { type: 'session.turn_ended', source: event.source, summary: event.summary }, enqueue),
-      ),
-    },
+    // `zoro done`, Claude Code hooks: told to the session like its own terminal would.
+    'ctl.to_session': { actions: enqueueActions(({ context, event, enqueue }) => toSession(context, event.session, event.event, enqueue)) },
     'ctl.retry': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const entry = context.tickets[event.ticket];

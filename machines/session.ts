@@ -4,7 +4,7 @@
  * the invoked actor `terminal`, supplied by actors/session.ts; what the session learns goes
  * to the orchestrator as `session.*` reports through the `report` action.
  */
-import { assign, enqueueActions, raise, sendTo, setup, type ActorRefFrom, type AnyActorLogic } from 'xstate';
+import { and, assign, enqueueActions, not, raise, sendTo, setup, stateIn, type ActorRefFrom, type AnyActorLogic } from 'xstate';
 import { edge, type SessionState } from './session-table.js';
 
 export interface SessionTicket {
@@ -213,8 +213,10 @@ export const sessionMachine = setup({
         },
       },
       on: {
+        // The turn ended (ready signal, Stop hook, `zoro done`): the orchestrator verifies
+        // the ticket, then releases the session. Accepted once per turn: not in `settling`.
         'session.turn_ended': {
-          guard: ({ context }) => context.ticket !== null,
+          guard: and([({ context }) => context.ticket !== null, not(stateIn('#session.BUSY.settling'))]),
           target: '.settling',
           actions: [
             sendTo('terminal', { type: 'terminal.disarm' }),

@@ -1,0 +1,76 @@
+import type { AgentProfile } from '../adapters/agents/types.js';
+import type { Terminal } from '../adapters/terminals/types.js';
+import { ZoroError } from '../lib/errors.js';
+import type { ScreenBuffer } from './screen.js';
+
+export interface DeliverOptions {
+  interruptFirst: boolean;
+  /** How long to wait for the agent to show it took the prompt, per Enter. */
+  confirmMs?: number;
+}
+
+/**
+ * Type a prompt into an agent and make sure it took it: interrupt first if asked (a
+ * re-approach), paste (bracketed, so newlines do not submit), arm the ready-signal detector,
+ * press Enter, and wait for the profile's sign that the prompt was submitted — pressing
+ * Enter once more if it does not come.
+ */
+export async function deliverPrompt(terminal: Terminal, profile: AgentProfile, screen: ScreenBuffer, prompt: string, options: DeliverOptions): Promise<void> {
+  const confirmMs = options.confirmMs ?? 5_000;
+  if (options.interruptFirst) {
+    for (const key of profile.interruptKeys) await terminal.press(key);
+    await quiet(terminal, 400, 3_000);
+  }
+  if (profile.bracketedPaste) await terminal.paste(prompt);
+  else for (const line of prompt.split('\n')) await terminal.type(line);
+  // Let the agent take in the paste before Enter, so Enter is not part of it.
+  await quiet(terminal, 80, 1_000);
+
+  let since = '';
+  const off = terminal.onOutput((chunk) => (since += chunk));
+  try {
+    screen.beginTurn();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await terminal.press('Enter');
+      if (await until(terminal, () => profile.submitted(since, screen.tail(40)), confirmMs)) return;
+    }
+    throw new ZoroError(`${terminal.runtime} ${terminal.id}: the agent showed no sign of taking the prompt after Enter was pressed twice`);
+  } finally {
+    off();
+  }
+}
+
+/** Resolves when `test()` holds (checked on each output event), false after `ms`. */
+function until(terminal: Terminal, test: () => boolean, ms: number): Promise<boolean> {
+  if (test()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      off();
+      resolve(test());
+    }, ms);
+    const off = terminal.onOutput(() => {
+      if (!test()) return;
+      clearTimeout(timer);
+      off();
+      resolve(true);
+    });
+  });
+}
+
+/** Resolves once the terminal has been silent for `silenceMs` (or after `maxMs`). */
+function quiet(terminal: Terminal, silenceMs: number, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let silence = setTimeout(done, silenceMs);
+    const cap = setTimeout(done, maxMs);
+    const off = terminal.onOutput(() => {
+      clearTimeout(silence);
+      silence = setTimeout(done, silenceMs);
+    });
+    function done() {
+      clearTimeout(silence);
+      clearTimeout(cap);
+      off();
+      resolve();
+    }
+  });
+}

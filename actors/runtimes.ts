@@ -1,0 +1,48 @@
+import type { ZoroConfig } from '../adapters/config/types.js';
+import { createRuntime } from '../adapters/terminals/index.js';
+import type { TerminalRuntime } from '../adapters/terminals/types.js';
+import { TerminalError } from '../lib/errors.js';
+
+type RuntimeName = 'tmux' | 'pty' | 'iterm2';
+
+/** The terminal runtimes in use, created on first need and disposed together. */
+export class RuntimeSet {
+  private readonly runtimes = new Map<RuntimeName, TerminalRuntime>();
+
+  constructor(
+    private readonly config: ZoroConfig,
+    private readonly options: { given?: Partial<Record<RuntimeName, TerminalRuntime>>; tmuxSocket?: string },
+  ) {}
+
+  get(name: RuntimeName): TerminalRuntime {
+    const existing = this.runtimes.get(name) ?? this.options.given?.[name];
+    if (existing) return existing;
+    let runtime: TerminalRuntime;
+    if (name === 'tmux') runtime = createRuntime('tmux', { socketName: this.options.tmuxSocket });
+    else if (name === 'pty') runtime = createRuntime('pty', {});
+    else runtime = this.iterm2();
+    this.runtimes.set(name, runtime);
+    return runtime;
+  }
+
+  private iterm2(): TerminalRuntime {
+    const create = (createRuntime as unknown as (name: string, options: object) => TerminalRuntime | undefined);
+    try {
+      const runtime = create('iterm2', { socketPath: this.config.zoro.iterm2_socket });
+      if (runtime) return runtime;
+    } catch (error) {
+      throw new TerminalError('iterm2', (error as Error).message, { cause: error });
+    }
+    throw new TerminalError('iterm2', 'this build has no iTerm2 runtime');
+  }
+
+  /** Release control clients; with killAgents also end the agents zoro started. */
+  async dispose(options: { killAgents: boolean }): Promise<void> {
+    for (const runtime of this.runtimes.values()) {
+      const killable = runtime as TerminalRuntime & { killServer?: () => Promise<void> };
+      if (options.killAgents && killable.killServer) await killable.killServer();
+      await runtime.dispose();
+    }
+    this.runtimes.clear();
+  }
+}

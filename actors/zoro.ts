@@ -1,0 +1,278 @@
+/**
+ * The composition root: config, store, terminals, agents and providers joined to the
+ * machines, one root actor started, and the handle the cockpit and CLI use.
+ *
+ *   const zoro = await startZoro({ config, configFile });
+ *   await zoro.settled();          // every ticket done / failed / escalated / blocked / cancelled
+ *   await zoro.stop();
+ */
+import { createActor, sendParent, type Actor, type InspectionEvent } from 'xstate';
+import type { ZoroConfig } from '../adapters/config/types.js';
+import type { TerminalRuntime } from '../adapters/terminals/types.js';
+import { createFileStore } from '../adapters/store/index.js';
+import type { Store } from '../adapters/store/types.js';
+import { profileFor } from '../adapters/agents/index.js';
+import { sessionMachine } from '../machines/session.js';
+import { ticketMachine } from '../machines/ticket.js';
+import { pollerMachine } from '../machines/poller.js';
+import { orchestratorMachine, type OrchestratorContext, type OrchestratorEvent } from '../machines/orchestrator.js';
+import type { ZoroEvent } from '../lib/events.js';
+import type { TicketRecord } from '../lib/ticket.js';
+import { SETTLED } from '../lib/ticket.js';
+import { zoroCommand } from '../lib/self.js';
+import { ScreenBuffer } from './screen.js';
+import { createTerminalLogic, type SessionRuntimeSpec } from './session.js';
+import { createTicketLogic } from './ticket.js';
+import { createPollLogic } from './poller.js';
+import { ProviderSet } from './providers.js';
+import { RuntimeSet } from './runtimes.js';
+import { settingsFrom, sessionSpecs, providerSpecs } from './specs.js';
+import { apiState, runSummary, type RunSummary } from './view.js';
+import { ActorWatch } from './inspect.js';
+import type { ActorView, ApiState, NewTicketRequest, PushMessage, ZoroHandle } from './handle.js';
+import { packageVersion } from './version.js';
+
+export interface ZoroOptions {
+  config: ZoroConfig;
+  /** Re-read each poll cycle and on change (hot reload); null for a generated config. */
+  reload?: () => Promise<ZoroConfig>;
+  /** Runtimes to use instead of creating them (specs, the iTerm2 fake). */
+  runtimes?: Partial<Record<'tmux' | 'pty' | 'iterm2', TerminalRuntime>>;
+  /** tmux server for sessions zoro starts (`-L NAME`); default: the user's default server. */
+  tmuxSocket?: string;
+  /** Every logged event, as it happens (progress output). */
+  onEvent?: (event: ZoroEvent) => void;
+  /** Extra inspection (Stately's inspector via `--inspect`). */
+  inspect?: (event: InspectionEvent) => void;
+  /** Poll each provider once, then no more (`zoro --once`). */
+  once?: boolean;
+  store?: Store;
+}
+
+export interface Zoro {
+  handle: ZoroHandle;
+  store: Store;
+  /** Resolves when every known ticket has settled and no session holds one. */
+  settled(): Promise<RunSummary>;
+  summary(): RunSummary;
+  context(): OrchestratorContext;
+  send(event: OrchestratorEvent): void;
+  stop(options?: { killAgents?: boolean }): Promise<void>;
+}
+
+export async function startZoro(options: ZoroOptions): Promise<Zoro> {
+  let config = options.config;
+  const startedAt = new Date();
+  const store = options.store ?? createFileStore({ dir: config.zoro.data_dir });
+  const stored = await store.load();
+  const openJournal = new Set(stored.journal.map((e) => e.id));
+  const listeners = new Set<(message: PushMessage) => void>();
+  const screens = new Map<string, ScreenBuffer>();
+  const providers = new ProviderSet(config);
+  const runtimes = new RuntimeSet(config, { given: options.runtimes, tmuxSocket: options.tmuxSocket });
+  const now = () => new Date().toISOString();
+
+  const screen = (name: string) => {
+    let buffer = screens.get(name);
+    if (!buffer) {
+      buffer = new ScreenBuffer({
+        readySignal: config.zoro.ready_signal,
+        bufferLines: config.zoro.buffer_lines,
+        errorRepeatThreshold: config.zoro.error_repeat_threshold,
+        errorWindowLines: config.zoro.error_window_lines,
+      });
+      screens.set(name, buffer);
+    }
+    return buffer;
+  };
+
+  const log = (entry: Omit<ZoroEvent, 'seq' | 'at'>) => {
+    const event = store.append(entry);
+    options.onEvent?.(event);
+    for (const listener of listeners) listener({ type: 'event', event });
+    return event;
+  };
+
+  const spec = (name: string): SessionRuntimeSpec | null => {
+    const s = config.sessions.find((x) => x.name === name);
+    return s ? { name: s.name, repo_path: s.repo_path, agent: s.agent, runtime: s.runtime, options: s.options } : null;
+  };
+
+  const terminal = createTerminalLogic({
+    spec,
+    runtime: (name) => runtimes.get(name),
+    profile: (agent) => profileFor(agent),
+    screen,
+    launchEnv: (s) => {
+      const profile = profileFor(s.agent);
+      const launch = profile.launch({ session: s.name, repoPath: s.repo_path, zoroCommand: zoroCommand(), dataDir: config.zoro.data_dir, options: s.options });
+      return {
+        command: launch.command,
+        env: { ...launch.env, ZORO_SESSION: s.name, ZORO_DATA_DIR: config.zoro.data_dir, ZORO_READY_SIGNAL: config.zoro.ready_signal },
+      };
+    },
+    journal: { begin: (e) => store.journalBegin(e), end: (id) => store.journalEnd(id) },
+    warn: (session, message) => log({ type: 'session.warning', session, message }),
+    settings: {
+      readyTimeoutMs: 60_000,
+      noFileChangeMs: config.zoro.no_file_change_minutes * 60_000,
+      reconnectBaseMs: 2_000,
+    },
+  });
+
+  const ticketLogic = createTicketLogic({
+    provider: (name) => providers.get(name),
+    now,
+    dataDir: config.zoro.data_dir,
+    signalTimeoutMs: 10 * 60_000,
+    journal: { begin: (e) => store.journalBegin(e), end: (id) => store.journalEnd(id) },
+    openWriteBacks: new Set([...openJournal].filter((id) => id.startsWith('writeback:'))),
+    log: (e) => log(e),
+  });
+
+  // Children report to the orchestrator; the machines leave `report` as a stub for this.
+  const report = sendParent((_: unknown, params: { type: string }) => params) as never;
+  const machine = orchestratorMachine.provide({
+    actors: {
+      session: sessionMachine.provide({ actors: { terminal }, actions: { report } }),
+      ticket: ticketMachine.provide({
+        actors: { details: ticketLogic.details, verify: ticketLogic.verify, review: ticketLogic.review, writeBack: ticketLogic.writeBack },
+        actions: { report, escalate: (_: unknown, record: TicketRecord) => ticketLogic.escalate(record) },
+      }),
+      poller: pollerMachine.provide({
+        actors: { poll: createPollLogic({ provider: (name) => providers.get(name), globalId: (p, id) => providers.globalId(p, id), now }) },
+        actions: { report },
+      }),
+    },
+  });
+
+  const watch = new ActorWatch((view) => {
+    if (listeners.size === 0) return;
+    const state = currentState();
+    for (const listener of listeners) listener({ type: 'snapshot', actor: view, state });
+  });
+
+  const actor: Actor<typeof machine> = createActor(machine, {
+    input: { clock: { now }, settings: settingsFrom(config), tickets: stored.tickets as TicketRecord[] },
+    inspect: (event) => {
+      watch.inspect(event);
+      options.inspect?.(event);
+    },
+  });
+  actor.on('log', ({ entry }) => log(entry));
+  actor.on('persist.ticket', ({ record }) => store.putTicket(record as never));
+  actor.on('persist.session', ({ session }) => store.putSession({ name: session.name, state: session.state, ticket: session.ticketId }));
+
+  const currentState = (): ApiState => apiState(actor.getSnapshot().context, { version: packageVersion, started_at: startedAt.toISOString() }, store.recentEvents(50));
+
+  actor.start();
+  log({ type: 'zoro.started', message: `zoro ${packageVersion} started with ${config.sessions.length} session(s) and ${config.providers.length} provider(s)` });
+  actor.send({ type: 'config.loaded', sessions: sessionSpecs(config), providers: providerSpecs(config, options.once), settings: settingsFrom(config) });
+  const unwatchProviders = providers.watch((name) => actor.send({ type: 'ctl.poll', provider: name }));
+
+  // Hot reload: access.txt is re-read each poll cycle; a bad edit is reported and ignored.
+  let reloading = false;
+  const reloadTimer = options.reload
+    ? setInterval(async () => {
+        if (reloading) return;
+        reloading = true;
+        try {
+          const next = await options.reload!();
+          if (JSON.stringify(next) !== JSON.stringify(config)) {
+            config = next;
+            providers.update(config);
+            log({ type: 'config.reloaded', message: `${config.file} reloaded` });
+            actor.send({ type: 'config.loaded', sessions: sessionSpecs(config), providers: providerSpecs(config, options.once), settings: settingsFrom(config) });
+          }
+        } catch (error) {
+          log({ type: 'config.error', message: `${(error as Error).message} (keeping the previous config)` });
+        } finally {
+          reloading = false;
+        }
+      }, Math.min(config.zoro.poll_interval_seconds * 1000, 5_000))
+    : null;
+
+  const summary = () => runSummary(actor.getSnapshot().context, Date.now() - startedAt.getTime());
+
+  const handle: ZoroHandle = {
+    state: currentState,
+    actors: () => watch.views(),
+    machineOf: (id) => watch.machineOf(id),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    screen: (name) => (spec(name) ? screen(name).text() : null),
+    onScreen: (name, listener) => (spec(name) ? screen(name).onRaw(listener) : null),
+    pause: (name) => actor.send({ type: 'ctl.pause', session: name }),
+    resume: (name) => actor.send({ type: 'ctl.resume', session: name }),
+    addTicket: (request) => addTicket(request),
+    retry: (id) => actor.send({ type: 'ctl.retry', ticket: id }),
+    cancel: (id) => actor.send({ type: 'ctl.cancel', ticket: id }),
+  };
+
+  let manual = 0;
+  async function addTicket(request: NewTicketRequest): Promise<string> {
+    const plan = providers.planFor(request.session ? config.sessions.find((s) => s.name === request.session)?.provider ?? [] : []);
+    if (plan?.add) {
+      const id = await plan.add({ title: request.title, signalCmd: request.signal_cmd ?? null, dependsOn: request.depends_on ?? [], projectId: null, context: request.description ?? '' });
+      actor.send({ type: 'ctl.poll', provider: plan.name });
+      return providers.globalId(plan.name, id);
+    }
+    const context = actor.getSnapshot().context;
+    do manual += 1;
+    while (context.tickets[`z${manual}`]);
+    const id = `z${manual}`;
+    actor.send({
+      type: 'ctl.add',
+      ticket: {
+        id,
+        provider: 'zoro',
+        external_id: id,
+        title: request.title,
+        description: request.description ?? '',
+        context: '',
+        project_id: null,
+        signal_cmd: request.signal_cmd ?? null,
+        depends_on: request.depends_on ?? [],
+        url: null,
+        updated_at: null,
+        sessions: request.session ? [request.session] : [],
+        complete: true,
+      },
+    });
+    return id;
+  }
+
+  function settled(): Promise<RunSummary> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const context = actor.getSnapshot().context;
+        const tickets = Object.values(context.tickets);
+        const pollersDone = Object.values(context.pollers).every((p) => p.last_poll_at !== null || p.last_error !== null);
+        const allSettled = tickets.every((t) => SETTLED.has(t.record.status));
+        const sessionsFree = Object.values(context.sessions).every((s) => !(s.state === 'BUSY' && s.detail !== 'settling'));
+        if (pollersDone && allSettled && sessionsFree) {
+          sub.unsubscribe();
+          resolve(summary());
+        }
+      };
+      const sub = actor.subscribe(check);
+      check();
+    });
+  }
+
+  async function stop(stopOptions: { killAgents?: boolean } = {}) {
+    if (reloadTimer) clearInterval(reloadTimer);
+    unwatchProviders();
+    log({ type: 'zoro.stopped', message: 'zoro stopped' });
+    actor.stop();
+    await runtimes.dispose({ killAgents: stopOptions.killAgents ?? false });
+    await providers.close();
+    await store.close();
+  }
+
+  return { handle, store, settled, summary, context: () => actor.getSnapshot().context, send: (e) => actor.send(e), stop };
+}
+
+export type { ActorView };
