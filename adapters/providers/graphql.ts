@@ -58,6 +58,9 @@ export class GraphqlClient {
     const errors = (payload as { errors: unknown }).errors; // `in` checked above
     if (!Array.isArray(errors) || errors.length === 0) return null;
     const first = readError(errors[0]);
+    // monday's older error format keeps the code beside the array: { error_code, errors: ["…"] }.
+    const code = (payload as { error_code?: unknown }).error_code;
+    if (first.extensions.code === undefined && typeof code === 'string') first.extensions = { ...first.extensions, code };
     const { category, waitMs } = this.classify(first);
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     const message =
@@ -77,6 +80,7 @@ export class GraphqlClient {
 }
 
 function readError(value: unknown): GraphqlError {
+  if (typeof value === 'string') return { message: value, extensions: {} };
   try {
     const entry = check(ErrorEntry, value, 'errors[0]');
     const extensions = typeof entry.extensions === 'object' && entry.extensions !== null && !Array.isArray(entry.extensions)
