@@ -1,0 +1,3 @@
+import { sessionCommand } from './pause.js';
+
+export const run = sessionCommand('resume');
