@@ -15,7 +15,9 @@ export const projectRoot = (() => {
  */
 export function zoroCommand(): string[] {
   const fromSource = import.meta.url.endsWith('.ts');
+  // tsx by its resolved URL: a bare `--import tsx` is resolved from the child's working
+  // directory (an agent's repo), where there is no node_modules/tsx.
   return fromSource
-    ? [process.execPath, '--import', 'tsx', join(projectRoot, 'bin/zoro.ts')]
+    ? [process.execPath, '--import', import.meta.resolve('tsx'), join(projectRoot, 'bin/zoro.ts')]
     : [process.execPath, join(projectRoot, 'dist/bin/zoro.js')];
 }
