@@ -3,17 +3,23 @@
  * answer's status: "session not found" comes back as null / false (the tab was closed, an
  * ordinary event), every other failure as an Iterm2Error naming the call.
  */
-import type { Iterm2Connection } from './connection.js';
 import { Iterm2Error } from './errors.js';
 import {
   CONTINUATION_SOFT_EOL,
   VariableScope,
   type GetBufferResponse,
+  type Iterm2Request,
+  type ServerMessage,
   type ListSessionsResponse,
   type SessionSummary,
   type SplitTreeNode,
 } from './protocol.js';
 import type { ScreenSnapshot } from './screen-diff.js';
+
+/** What the calls need of a connection: one request, one answer. */
+export interface Iterm2Requester {
+  request(request: Iterm2Request): Promise<ServerMessage>;
+}
 
 const OK = 0;
 const SESSION_NOT_FOUND = 1;
@@ -54,14 +60,14 @@ export function sessionsOf(response: ListSessionsResponse): SessionRef[] {
   return found;
 }
 
-export async function listSessions(connection: Iterm2Connection): Promise<SessionRef[]> {
+export async function listSessions(connection: Iterm2Requester): Promise<SessionRef[]> {
   const answer = await connection.request({ listSessionsRequest: {} });
   if (!answer.listSessionsResponse) throw missing('ListSessions');
   return sessionsOf(answer.listSessionsResponse);
 }
 
 /** Session variables by name (JSON-decoded; unset ones are null). Null: no such session. */
-export async function getVariables(connection: Iterm2Connection, sessionId: string, names: string[]): Promise<unknown[] | null> {
+export async function getVariables(connection: Iterm2Requester, sessionId: string, names: string[]): Promise<unknown[] | null> {
   const answer = await connection.request({ variableRequest: { sessionId, get: names } });
   const response = answer.variableResponse;
   if (!response) throw missing('Variable');
@@ -71,7 +77,7 @@ export async function getVariables(connection: Iterm2Connection, sessionId: stri
 }
 
 /** Sets a session variable (names zoro sets start with `user.`). False: no such session. */
-export async function setVariable(connection: Iterm2Connection, sessionId: string, name: string, value: unknown): Promise<boolean> {
+export async function setVariable(connection: Iterm2Requester, sessionId: string, name: string, value: unknown): Promise<boolean> {
   const answer = await connection.request({ variableRequest: { sessionId, set: [{ name, value: JSON.stringify(value) }] } });
   const response = answer.variableResponse;
   if (!response) throw missing('Variable');
@@ -88,13 +94,20 @@ export function parseJson(what: string, text: string): unknown {
   }
 }
 
-/** The screen (or its last `trailingLines` rows, scrollback included). Null: no such session. */
-export async function getScreen(
-  connection: Iterm2Connection,
-  sessionId: string,
-  range: { trailingLines?: number } = {},
-): Promise<ScreenSnapshot | null> {
-  const lineRange = range.trailingLines ? { trailingLines: range.trailingLines } : { screenContentsOnly: true };
+export interface BufferRange {
+  /** The last N rows, scrollback included. */
+  trailingLines?: number;
+  /** Absolute rows `from` up to (not including) `to`. */
+  rows?: { from: number; to: number };
+}
+
+/** The screen, or the given rows. Null: no such session. */
+export async function getScreen(connection: Iterm2Requester, sessionId: string, range: BufferRange = {}): Promise<ScreenSnapshot | null> {
+  const lineRange = range.rows
+    ? { windowedCoordRange: { coordRange: { start: { x: 0, y: range.rows.from }, end: { x: 0, y: range.rows.to } } } }
+    : range.trailingLines
+      ? { trailingLines: range.trailingLines }
+      : { screenContentsOnly: true };
   const answer = await connection.request({ getBufferRequest: { session: sessionId, lineRange } });
   const response = answer.getBufferResponse;
   if (!response) throw missing('GetBuffer');
@@ -117,7 +130,7 @@ export function toSnapshot(response: GetBufferResponse): ScreenSnapshot {
 }
 
 /** Types `text` into the session as if from the keyboard. False: no such session. */
-export async function sendText(connection: Iterm2Connection, sessionId: string, text: string): Promise<boolean> {
+export async function sendText(connection: Iterm2Requester, sessionId: string, text: string): Promise<boolean> {
   const answer = await connection.request({ sendTextRequest: { session: sessionId, text, suppressBroadcast: true } });
   const response = answer.sendTextResponse;
   if (!response) throw missing('SendText');
@@ -128,7 +141,7 @@ export async function sendText(connection: Iterm2Connection, sessionId: string, 
 
 /** Subscribes to a notification type; `session` may be an id or "all". */
 export async function subscribe(
-  connection: Iterm2Connection,
+  connection: Iterm2Requester,
   notificationType: number,
   options: { session?: string; variable?: { name: string; identifier: string } } = {},
 ): Promise<void> {
@@ -157,7 +170,7 @@ export interface NewTab {
 }
 
 /** Opens a tab running `commandLine` in `cwd` (a new window when there is none). */
-export async function createTab(connection: Iterm2Connection, options: { cwd: string; commandLine: string }): Promise<NewTab> {
+export async function createTab(connection: Iterm2Requester, options: { cwd: string; commandLine: string }): Promise<NewTab> {
   const properties: Array<[string, string]> = [
     ['Custom Directory', 'Yes'],
     ['Working Directory', options.cwd],
@@ -174,7 +187,7 @@ export async function createTab(connection: Iterm2Connection, options: { cwd: st
 }
 
 /** Names the session (the tab shows it). Strings inside an invocation are JSON-quoted. */
-export async function setSessionName(connection: Iterm2Connection, sessionId: string, name: string): Promise<void> {
+export async function setSessionName(connection: Iterm2Requester, sessionId: string, name: string): Promise<void> {
   const answer = await connection.request({
     invokeFunctionRequest: { method: { receiver: sessionId }, invocation: `iterm2.set_name(name: ${JSON.stringify(name)})` },
   });
@@ -186,7 +199,7 @@ export async function setSessionName(connection: Iterm2Connection, sessionId: st
 }
 
 /** Closes the session's pane without asking (its program is ended). */
-export async function closeSession(connection: Iterm2Connection, sessionId: string): Promise<void> {
+export async function closeSession(connection: Iterm2Requester, sessionId: string): Promise<void> {
   const answer = await connection.request({ closeRequest: { sessions: { sessionIds: [sessionId] }, force: true } });
   const response = answer.closeResponse;
   if (!response) throw missing('Close');

@@ -20,9 +20,9 @@ import { systemClock, type Clock } from './clock.js';
 import { Iterm2Connection, type ConnectionEvent, type Iterm2ConnectionOptions } from './connection.js';
 import { defaultCredentialSource, type CredentialSource } from './credentials.js';
 import { Iterm2Error } from './errors.js';
-import { Listeners } from './listeners.js';
+import { Listeners } from '../listeners.js';
 import { NotificationType, type Notification } from './protocol.js';
-import { PATH_VARIABLE, rankCandidates, resolveDirectory, SessionIndex, TAG_VARIABLE } from './sessions.js';
+import { PATH_VARIABLE, rankCandidates, resolveDirectory, SessionIndex, TAG_VARIABLE, type KnownSession } from './sessions.js';
 import { Iterm2Terminal, type TerminalHost } from './terminal.js';
 import { commandLine } from './command-line.js';
 
@@ -60,6 +60,8 @@ export interface Iterm2Runtime extends TerminalRuntime {
   onConnection(listener: (event: ConnectionEvent) => void): () => void;
   /** Connects now (otherwise the first call connects); throws the Iterm2Error that names the fix. */
   ready(): Promise<void>;
+  /** Every iTerm2 session as zoro sees it, re-read from iTerm2 now. */
+  listSessions(): Promise<KnownSession[]>;
 }
 
 export function createIterm2Runtime(options: Iterm2RuntimeOptions): Iterm2Runtime {
@@ -74,14 +76,13 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
   private readonly index: SessionIndex;
   private readonly terminals = new Map<string, Set<Iterm2Terminal>>();
   private readonly appeared = new Map<string, Listeners<SessionAppeared>>();
-  private readonly warnings = new Listeners<string>(() => undefined);
-  private readonly connectionEvents: Listeners<ConnectionEvent>;
+  private readonly warnings = new Listeners<string>();
+  private readonly connectionEvents = new Listeners<ConnectionEvent>();
 
   constructor(private readonly options: Iterm2RuntimeOptions) {
     this.clock = options.clock ?? systemClock;
     this.index = new SessionIndex(options.home);
     if (options.onWarning) this.warnings.add(options.onWarning);
-    this.connectionEvents = new Listeners((error) => this.warn(`a connection listener failed: ${errorMessage(error)}`));
   }
 
   async ready(): Promise<void> {
@@ -96,6 +97,11 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
       throw error;
     });
     return this.connecting;
+  }
+
+  async listSessions(): Promise<KnownSession[]> {
+    await this.resync(await this.connection());
+    return this.index.all();
   }
 
   async attach(target: { name: string; cwd: string }): Promise<Terminal | null> {
@@ -135,7 +141,7 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
     const key = resolveDirectory(cwd, this.options.home);
     let listeners = this.appeared.get(key);
     if (!listeners) {
-      listeners = new Listeners((error) => this.warn(`a session-appeared listener failed: ${errorMessage(error)}`));
+      listeners = new Listeners<SessionAppeared>();
       this.appeared.set(key, listeners);
     }
     return listeners.add(listener);
@@ -207,17 +213,24 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
     // happened while zoro was away (tabs closed, tabs opened, screens changed).
     try {
       await this.subscribeAll(connection);
-      const changed = await this.index.refresh(connection);
-      for (const [id, set] of this.terminals) {
-        for (const terminal of [...set]) {
-          if (!this.index.has(id)) terminal.ended('closed');
-          else terminal.screenChanged();
-        }
-      }
-      for (const known of changed) if (known.path) this.announce(known.id, known.path);
+      await this.resync(connection);
+      for (const set of this.terminals.values()) for (const terminal of [...set]) terminal.screenChanged();
     } catch (error) {
       this.warn(`could not resume after reconnecting to iTerm2: ${errorMessage(error)}`);
     }
+  }
+
+  /** Re-reads every session: ends Terminals whose tab is gone, announces new matches. */
+  private async resync(connection: Iterm2Connection): Promise<void> {
+    const changed = await this.index.refresh(connection);
+    for (const [id, set] of this.terminals) {
+      const path = this.index.get(id)?.path;
+      for (const terminal of [...set]) {
+        if (path === undefined) terminal.ended('closed');
+        else if (path !== null && path !== terminal.cwd) terminal.ended('moved');
+      }
+    }
+    for (const known of changed) if (known.path) this.announce(known.id, known.path);
   }
 
   private async handle(connection: Iterm2Connection, notification: Notification): Promise<void> {

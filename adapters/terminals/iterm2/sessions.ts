@@ -98,6 +98,14 @@ export class SessionIndex {
     if (known) known.lastActivity = at;
   }
 
+  all(): KnownSession[] {
+    return [...this.sessions.values()].map((known) => ({ ...known }));
+  }
+
+  get(id: string): KnownSession | undefined {
+    return this.sessions.get(id);
+  }
+
   has(id: string): boolean {
     return this.sessions.has(id);
   }

@@ -12,9 +12,19 @@ import type { Key, Terminal, TerminalExit } from '../types.js';
 import { closeSession, getScreen, sendText } from './api.js';
 import type { Iterm2Connection } from './connection.js';
 import { Iterm2Error } from './errors.js';
-import { bracketedPaste, KEY_BYTES, sanitizeText } from './input.js';
-import { Listeners } from './listeners.js';
-import { ScreenDiff, snapshotText } from './screen-diff.js';
+import { sanitizeText } from '../../../lib/sanitize.js';
+import { keyBytes, PASTE_END, PASTE_START } from '../keys.js';
+import { Listeners } from '../listeners.js';
+import { ScreenDiff, snapshotText, type ScreenSnapshot } from './screen-diff.js';
+
+/** Rows fetched at most to fill a gap between two screens (zoro's rolling buffer is 500 lines). */
+const MAX_GAP_ROWS = 1_000;
+
+/** The last row that is finished: the cursor's row is still being written. */
+function lastRowOf(snapshot: ScreenSnapshot): number {
+  const last = snapshot.firstRow + snapshot.rows.length - 1;
+  return snapshot.cursor ? Math.min(last, snapshot.cursor.row - 1) : last;
+}
 
 export interface TerminalHost {
   /** The live connection, or a rejection saying why there is none. */
@@ -26,8 +36,8 @@ export interface TerminalHost {
 
 export class Iterm2Terminal implements Terminal {
   readonly runtime = 'iterm2';
-  private readonly output: Listeners<string>;
-  private readonly exits: Listeners<TerminalExit>;
+  private readonly output = new Listeners<string>();
+  private readonly exits = new Listeners<TerminalExit>();
   private readonly diff = new ScreenDiff();
   private fetching = false;
   private refetch = false;
@@ -35,6 +45,8 @@ export class Iterm2Terminal implements Terminal {
   /** False until the baseline screen is read; updates before that only mark a refetch. */
   private begun = false;
   private exit: TerminalExit | null = null;
+  /** The lowest finished row read so far; rows that scroll past it unseen are fetched. */
+  private bottomRow: number | null = null;
 
   constructor(
     /** The iTerm2 session's unique identifier. */
@@ -42,17 +54,14 @@ export class Iterm2Terminal implements Terminal {
     /** The directory the session was matched by (resolved), or started in. */
     readonly cwd: string,
     private readonly host: TerminalHost,
-  ) {
-    const report = (error: unknown) => host.warn(`a listener of iTerm2 session ${id} failed: ${errorMessage(error)}`);
-    this.output = new Listeners(report);
-    this.exits = new Listeners(report);
-  }
+  ) {}
 
   /** Reads the current screen as the baseline: what is already there is not output. */
   async begin(): Promise<void> {
     const snapshot = await getScreen(await this.host.connection(), this.id);
     if (!snapshot) throw this.goneError();
     this.diff.baseline(snapshot);
+    this.bottomRow = lastRowOf(snapshot);
     this.begun = true;
     if (this.refetch) {
       this.refetch = false;
@@ -60,8 +69,13 @@ export class Iterm2Terminal implements Terminal {
     }
   }
 
+  /**
+   * Always a bracketed paste: iTerm2 cannot tell zoro whether the program turned the mode
+   * on, and the agents zoro drives do. The text is sanitised (no escape sequences, no
+   * control bytes but \n and \t), so it cannot end the paste early.
+   */
   paste(text: string): Promise<void> {
-    return this.send(bracketedPaste(text));
+    return this.send(`${PASTE_START}${sanitizeText(text)}${PASTE_END}`);
   }
 
   type(text: string): Promise<void> {
@@ -69,7 +83,7 @@ export class Iterm2Terminal implements Terminal {
   }
 
   press(key: Key): Promise<void> {
-    return this.send(KEY_BYTES[key]);
+    return this.send(keyBytes(key));
   }
 
   onOutput(listener: (chunk: string) => void): () => void {
@@ -133,7 +147,7 @@ export class Iterm2Terminal implements Terminal {
     try {
       do {
         this.refetch = false;
-        const snapshot = await getScreen(await this.host.connection(), this.id);
+        const snapshot = await this.readNewRows();
         if (!snapshot) {
           this.ended('closed');
           return;
@@ -149,6 +163,23 @@ export class Iterm2Terminal implements Terminal {
     } finally {
       this.fetching = false;
     }
+  }
+
+  /**
+   * The screen, preceded by any rows that scrolled off it since the last read (output that
+   * outran the fetches), so no line is lost between two screens. At most MAX_GAP_ROWS.
+   */
+  private async readNewRows(): Promise<ScreenSnapshot | null> {
+    const connection = await this.host.connection();
+    const snapshot = await getScreen(connection, this.id);
+    if (!snapshot) return null;
+    const from = Math.max((this.bottomRow ?? snapshot.firstRow) + 1, snapshot.firstRow - MAX_GAP_ROWS);
+    this.bottomRow = Math.max(this.bottomRow ?? 0, lastRowOf(snapshot));
+    if (from >= snapshot.firstRow) return snapshot;
+    const gap = await getScreen(connection, this.id, { rows: { from, to: snapshot.firstRow } });
+    if (!gap) return null;
+    // Rows iTerm2 no longer has (dropped from scrollback) shift the gap's start.
+    return { ...snapshot, firstRow: snapshot.firstRow - gap.rows.length, rows: [...gap.rows, ...snapshot.rows] };
   }
 
   private async send(text: string): Promise<void> {

@@ -65,8 +65,10 @@ export function answer(message: ClientMessage, state: FakeState): ServerMessage 
     const session = find(request.session);
     if (!session) return { id, getBufferResponse: { status: SESSION_NOT_FOUND } };
     const range = request.lineRange;
-    if (!range?.screenContentsOnly && !range?.trailingLines) return { id, getBufferResponse: { status: 2 } };
-    const snapshot = session.screen.snapshot(range.screenContentsOnly ? undefined : range.trailingLines);
+    const coords = range?.windowedCoordRange?.coordRange;
+    const rows = coords ? { from: coords.start?.y ?? 0, to: coords.end?.y ?? 0 } : undefined;
+    if (!range?.screenContentsOnly && !range?.trailingLines && !rows) return { id, getBufferResponse: { status: 2 } };
+    const snapshot = session.screen.snapshot(range?.screenContentsOnly ? {} : { trailingLines: range?.trailingLines, rows });
     const lastRow = snapshot.firstRow + snapshot.rows.length;
     return {
       id,

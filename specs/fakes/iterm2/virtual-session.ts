@@ -35,6 +35,7 @@ export class VirtualSession {
   private readonly variables = new Map<string, string>();
   private program: pty.IPty | null = null;
   private killed = false;
+  private readonly textWaiters = new Set<() => void>();
   exitCode: number | null = null;
 
   constructor(
@@ -73,6 +74,25 @@ export class VirtualSession {
   output(text: string): void {
     this.screen.write(text);
     this.events.screenChanged(this);
+    for (const check of [...this.textWaiters]) check();
+  }
+
+  /** Resolves once the screen (scrollback included) shows `text`, e.g. a program's first prompt. */
+  waitForText(text: string, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!this.screen.text().some((line) => line.includes(text))) return;
+        this.textWaiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.textWaiters.delete(check);
+        reject(new Error(`the fake tab never showed ${JSON.stringify(text)}; it shows:\n${this.screen.text().join('\n')}`));
+      }, timeoutMs);
+      this.textWaiters.add(check);
+      check();
+    });
   }
 
   /** Keyboard input (SendText): recorded, and passed to the program if one runs. */
