@@ -15,7 +15,7 @@ import { join, resolve, sep } from 'node:path';
 import type { ZoroConfig } from '../adapters/config/types.js';
 import type { OrchestratorEvent } from '../machines/orchestrator.js';
 import type { ZoroHandle } from './handle.js';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage, InvalidTransitionError, UsageError } from '../lib/errors.js';
 
 export const CONTROL_SOCKET = 'zoro.sock';
 const MAX_BODY = 1 << 20;
@@ -44,7 +44,7 @@ export async function startControlServer(deps: ControlDeps): Promise<{ path: str
   const server: Server = createServer((req, res) => {
     handle(req, deps)
       .then((body) => reply(res, 200, body))
-      .catch((error) => reply(res, error instanceof HttpError ? error.status : 500, { error: errorMessage(error) }));
+      .catch((error) => reply(res, statusOf(error), { error: errorMessage(error) }));
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -128,6 +128,13 @@ export function hookEvent(event: string, payload: Record<string, unknown>): Extr
     default:
       return null;
   }
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof InvalidTransitionError) return 409;
+  if (error instanceof UsageError) return 400;
+  return 500;
 }
 
 function knownSession(deps: ControlDeps, name: string): void {

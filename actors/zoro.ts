@@ -19,6 +19,8 @@ import { orchestratorMachine, type OrchestratorContext, type OrchestratorEvent }
 import type { ZoroEvent } from '../lib/events.js';
 import type { TicketRecord } from '../lib/ticket.js';
 import { SETTLED } from '../lib/ticket.js';
+import { UsageError } from '../lib/errors.js';
+import { assertAccepts } from '../machines/session-table.js';
 import { zoroCommand } from '../lib/self.js';
 import { ScreenBuffer } from './screen.js';
 import { createTerminalLogic, type SessionRuntimeSpec } from './session.js';
@@ -204,12 +206,20 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     },
     screen: (name) => (spec(name) ? screen(name).text() : null),
     onScreen: (name, listener) => (spec(name) ? screen(name).onRaw(listener) : null),
-    pause: (name) => actor.send({ type: 'ctl.pause', session: name }),
-    resume: (name) => actor.send({ type: 'ctl.resume', session: name }),
+    pause: (name) => sessionCommand(name, 'session.pause', { type: 'ctl.pause', session: name }),
+    resume: (name) => sessionCommand(name, 'session.resume', { type: 'ctl.resume', session: name }),
     addTicket: (request) => addTicket(request),
     retry: (id) => actor.send({ type: 'ctl.retry', ticket: id }),
     cancel: (id) => actor.send({ type: 'ctl.cancel', ticket: id }),
   };
+
+  /** A command for a session, refused (InvalidTransitionError) when its state does not accept it. */
+  function sessionCommand(name: string, event: string, command: OrchestratorEvent): void {
+    const session = actor.getSnapshot().context.sessions[name];
+    if (!session) throw new UsageError(`no session named ${name}`);
+    assertAccepts(session.state, event);
+    actor.send(command);
+  }
 
   let manual = 0;
   async function addTicket(request: NewTicketRequest): Promise<string> {
