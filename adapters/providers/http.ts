@@ -61,6 +61,12 @@ export interface ApiOptions {
   authHint?: string;
   /** Remember ETags of GET responses and revalidate with If-None-Match. */
   conditional?: boolean;
+  /**
+   * Credentials to blank out of any text an API sends back into an error or a log line
+   * (an API that echoes a token). The `authorization` header and its last word are always
+   * included.
+   */
+  secrets?: string[];
 }
 
 export interface ApiCall {
@@ -105,6 +111,7 @@ export class ApiClient {
   private readonly deps: ResolvedDeps;
   private readonly base: URL;
   private readonly cache = new Map<string, Cached>();
+  private readonly secrets: string[];
 
   constructor(
     private readonly options: ApiOptions,
@@ -113,11 +120,20 @@ export class ApiClient {
     this.provider = options.provider;
     this.deps = resolveDeps(deps);
     this.base = new URL(options.baseUrl);
+    const authorization = Object.entries(options.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+    this.secrets = [...(options.secrets ?? []), authorization, authorization.split(' ').at(-1) ?? '']
+      .filter((secret) => secret.length >= 6)
+      .sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with every credential replaced by [redacted]. */
+  private scrub(text: string): string {
+    return this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
   }
 
   /** The log sink, for adapters' own notices. */
   log(message: string): void {
-    this.deps.log(`${this.provider}: ${message}`);
+    this.deps.log(`${this.provider}: ${this.scrub(message)}`);
   }
 
   /** `authentication failed (401): check [provider:github] token`: the message for refused credentials. */
@@ -126,7 +142,7 @@ export class ApiClient {
   }
 
   error(category: ProviderErrorCategory, message: string, status: number | null = null): ProviderError {
-    return new ProviderError(this.provider, category, message, status, category === 'auth' ? this.options.authKey : null);
+    return new ProviderError(this.provider, category, this.scrub(message), status, category === 'auth' ? this.options.authKey : null);
   }
 
   /** The body only. */

@@ -69,6 +69,7 @@ export function createJiraProvider(section: ProviderSection, deps: ProviderDeps 
       baseUrl: config.apiUrl(site),
       authKey: 'api_token',
       authHint: 'email and api_token',
+      secrets: [token],
       headers: {
         authorization: `Basic ${Buffer.from(`${email}:${token}`, 'utf8').toString('base64')}`,
         accept: 'application/json',
