@@ -51,6 +51,11 @@ export interface TerminalRuntime {
    * pane/tab whose current directory is `cwd`. Null when there is none.
    */
   attach?(options: { name: string; cwd: string }): Promise<Terminal | null>;
+  /**
+   * A terminal for `cwd` became available (iTerm2: a tab opened in that directory or `cd`ed
+   * into it), so a session whose terminal closed can `attach` again. Returns unsubscribe.
+   */
+  onSessionAppeared?(cwd: string, listener: (appeared: { sessionId: string; cwd: string }) => void): () => void;
   /** Release the runtime's own resources (control clients, sockets). Agents keep running. */
   dispose(): Promise<void>;
 }

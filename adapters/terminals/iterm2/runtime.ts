@@ -31,8 +31,11 @@ export interface Iterm2RuntimeOptions {
   socketPath: string;
   /** Where cookies come from. Default: ITERM2_COOKIE/ITERM2_KEY once, then osascript. */
   credentials?: CredentialSource;
-  /** When no tab matches, `attach` opens one running `agentCommand` (`auto_create = true`). */
-  autoCreate?: boolean;
+  /**
+   * When no tab matches, `attach` opens one running `agentCommand` (`auto_create = true`):
+   * for every zoro session, or for those the function picks. Default: never.
+   */
+  autoCreate?: boolean | ((target: { name: string; cwd: string }) => boolean);
   /** The agent to run in tabs that `attach` opens: argv, or argv per zoro session. */
   agentCommand?: string[] | ((target: { name: string; cwd: string }) => string[]);
   clock?: Clock;
@@ -110,7 +113,8 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
     const { ranked, why } = rankCandidates(this.index.candidates(cwd), target.name);
     const chosen = ranked[0];
     if (!chosen) {
-      if (!this.options.autoCreate) return null;
+      const autoCreate = this.options.autoCreate;
+      if (!(typeof autoCreate === 'function' ? autoCreate(target) : autoCreate)) return null;
       const command = this.agentCommandFor(target);
       if (command) return this.start({ name: target.name, cwd: target.cwd, command });
       this.warn(`no iTerm2 session is in ${cwd} and auto_create has no agent command to open one for ${target.name}`);
