@@ -25,6 +25,16 @@ export type Classify = (error: GraphqlError) => { category: ProviderErrorCategor
 const ErrorEntry = object({ message: optional(string, 'unknown error'), extensions: optional(unknown, {}) });
 const Envelope = object({ data: optional(unknown, null), errors: nullable(array(unknown)) });
 
+/**
+ * The endpoint for an `api_url`: used as it is when it already ends with the API's path
+ * (`https://api.linear.app/graphql`), else with the path added (`http://127.0.0.1:4000` →
+ * `http://127.0.0.1:4000/graphql`), so either spelling works in access.txt.
+ */
+export function graphqlEndpoint(apiUrl: string, path: string): string {
+  const url = new URL(apiUrl);
+  return url.pathname.replace(/\/+$/, '').endsWith(path) ? apiUrl : `${apiUrl.replace(/\/+$/, '')}${path}`;
+}
+
 export class GraphqlClient {
   constructor(
     readonly api: ApiClient,

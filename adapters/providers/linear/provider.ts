@@ -10,7 +10,7 @@
  */
 import type { ProviderErrorCategory } from '../../../lib/errors.js';
 import type { ProviderSection } from '../../config/types.js';
-import { GraphqlClient, type GraphqlError } from '../graphql.js';
+import { GraphqlClient, graphqlEndpoint, type GraphqlError } from '../graphql.js';
 import { ApiClient, collectPages, resolveDeps, type ProviderDeps } from '../http.js';
 import { SectionReader } from '../section.js';
 import { array, boolean, id, nullable, number, object, optional, string, type Shape, type ShapeOf } from '../shape.js';
@@ -76,14 +76,14 @@ export function createLinearProvider(section: ProviderSection, deps: ProviderDep
   const api = new ApiClient(
     {
       provider: section.name,
-      baseUrl: config.apiUrl('https://api.linear.app'),
+      baseUrl: graphqlEndpoint(config.apiUrl('https://api.linear.app/graphql'), '/graphql'),
       authKey: 'api_key',
       // Personal API keys go as they are; an OAuth token would be written as "Bearer …".
       headers: { authorization: key, accept: 'application/json' },
     },
     resolved,
   );
-  const gql = new GraphqlClient(api, '/graphql', classifyLinearError);
+  const gql = new GraphqlClient(api, '', classifyLinearError);
   return new LinearProvider(section.name, gql, config.list('team_keys').map((k) => k.toUpperCase()), resolved.now);
 }
 

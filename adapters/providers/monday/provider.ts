@@ -9,7 +9,7 @@
  */
 import type { ProviderErrorCategory } from '../../../lib/errors.js';
 import type { ProviderSection } from '../../config/types.js';
-import { GraphqlClient, type GraphqlError } from '../graphql.js';
+import { GraphqlClient, graphqlEndpoint, type GraphqlError } from '../graphql.js';
 import { ApiClient, collectPages, type ProviderDeps } from '../http.js';
 import { SectionReader } from '../section.js';
 import { array, id, nullable, object, optional, string, type ShapeOf } from '../shape.js';
@@ -76,13 +76,13 @@ export function createMondayProvider(section: ProviderSection, deps: ProviderDep
   const api = new ApiClient(
     {
       provider: section.name,
-      baseUrl: config.apiUrl('https://api.monday.com'),
+      baseUrl: graphqlEndpoint(config.apiUrl('https://api.monday.com/v2'), '/v2'),
       authKey: 'api_token',
       headers: { authorization: token, 'api-version': version, accept: 'application/json' },
     },
     deps,
   );
-  const gql = new GraphqlClient(api, '/v2', classifyMondayError);
+  const gql = new GraphqlClient(api, '', classifyMondayError);
   return new MondayProvider(section.name, gql, boards, me, config.optional('status_column') ?? 'status', config.optional('done_label') ?? 'Done');
 }
 

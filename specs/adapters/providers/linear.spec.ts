@@ -159,6 +159,12 @@ test('an unknown issue is reported with Linear’s words', async () => {
   assert.match(error.message, 'Entity not found: Issue');
 });
 
+test('api_url may name the host or the /graphql endpoint itself', async () => {
+  const tickets = await createLinearProvider(section('linear', { api_key: KEY }, `${linear.url}/graphql/`), instantDeps({ now: () => NOW })).poll();
+  assert.is(tickets.length, 6);
+  assert.ok(linear.requests.every((r) => r.path === '/graphql'));
+});
+
 test('a missing api_key is a ConfigError', () => {
   assert.throws(
     () => createLinearProvider(section('linear', {}, null)),
