@@ -1,6 +1,7 @@
 import type { ZoroConfig } from '../adapters/config/types.js';
 import { createRuntime } from '../adapters/terminals/index.js';
 import type { TerminalRuntime } from '../adapters/terminals/types.js';
+import { tmux, TmuxCommandError, type TmuxRuntime } from '../adapters/terminals/tmux/index.js';
 import { TerminalError } from '../lib/errors.js';
 
 type RuntimeName = 'tmux' | 'pty' | 'iterm2';
@@ -39,10 +40,23 @@ export class RuntimeSet {
   /** Release control clients; with killAgents also end the agents zoro started. */
   async dispose(options: { killAgents: boolean }): Promise<void> {
     for (const runtime of this.runtimes.values()) {
-      const killable = runtime as TerminalRuntime & { killServer?: () => Promise<void> };
-      if (options.killAgents && killable.killServer) await killable.killServer();
       await runtime.dispose();
+      if (options.killAgents && runtime.name === 'tmux') await this.killTmuxSession(runtime as TmuxRuntime);
     }
     this.runtimes.clear();
+  }
+
+  /**
+   * The agents zoro started live in its own tmux session (`zoro`), which outlives the
+   * control clients; ending it ends them, and a private server with no session left exits.
+   */
+  private async killTmuxSession(runtime: TmuxRuntime): Promise<void> {
+    try {
+      await tmux({ binary: 'tmux', socketName: this.options.tmuxSocket }, ['kill-session', '-t', `=${runtime.sessionName}`]);
+    } catch (error) {
+      // No server or no such session: nothing of ours is left running.
+      const gone = error instanceof TmuxCommandError && (error.noServer || /can't find session/.test(error.stderr));
+      if (!gone) throw error;
+    }
   }
 }
