@@ -1,12 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
 import type { ConnectionEvent } from '../../../../adapters/terminals/iterm2/connection.js';
 import { Iterm2Error } from '../../../../adapters/terminals/iterm2/errors.js';
-import { createIterm2Runtime, type Iterm2Runtime } from '../../../../adapters/terminals/iterm2/runtime.js';
+import type { Iterm2Runtime } from '../../../../adapters/terminals/iterm2/runtime.js';
 import type { TerminalExit } from '../../../../adapters/terminals/types.js';
-import { echoAgentCommand, startFakeIterm2 } from '../../../fakes/iterm2/index.js';
-import { countReady, nextEvent, OutputRecorder, scratchDir } from './helpers.js';
+import { attachedTab, countReady, nextEvent } from './helpers.js';
 
 function connectionEvent(runtime: Iterm2Runtime, type: ConnectionEvent['type']): Promise<ConnectionEvent> {
   return nextEvent<ConnectionEvent>(
@@ -15,31 +13,11 @@ function connectionEvent(runtime: Iterm2Runtime, type: ConnectionEvent['type']):
   );
 }
 
-async function world() {
-  const repo = scratchDir();
-  const fake = await startFakeIterm2({ sessions: [{ cwd: repo.path, command: echoAgentCommand(join(repo.path, 'log.jsonl')) }] });
-  const runtime = createIterm2Runtime({
-    socketPath: fake.socketPath,
-    credentials: fake.credentials,
-    connection: { reconnect: { initialDelayMs: 100, maxDelayMs: 400 }, isIterm2Running: async () => false },
+const world = () =>
+  attachedTab({
+    agent: true,
+    runtime: { connection: { reconnect: { initialDelayMs: 100, maxDelayMs: 400 }, isIterm2Running: async () => false } },
   });
-  const tab = fake.sessions[0]!;
-  await tab.waitForText('echo agent ready');
-  const terminal = await runtime.attach({ name: 'api', cwd: repo.path });
-  if (!terminal) throw new Error('not matched');
-  return {
-    fake,
-    runtime,
-    tab,
-    terminal,
-    output: new OutputRecorder(terminal),
-    async done() {
-      await runtime.dispose();
-      await fake.close();
-      repo.remove();
-    },
-  };
-}
 
 test('iTerm2 restarts mid-run: zoro reconnects with a fresh cookie and the same terminal works again', async () => {
   const { fake, runtime, tab, terminal, output, done } = await world();

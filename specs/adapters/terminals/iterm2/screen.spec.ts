@@ -1,39 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIterm2Runtime, type Iterm2Runtime } from '../../../../adapters/terminals/iterm2/runtime.js';
-import type { Terminal } from '../../../../adapters/terminals/types.js';
-import { startFakeIterm2, type FakeIterm2 } from '../../../fakes/iterm2/index.js';
-import { countReady, OutputRecorder, scratchDir } from './helpers.js';
+import { attachedTab, countReady } from './helpers.js';
 
-interface World {
-  fake: FakeIterm2;
-  runtime: Iterm2Runtime;
-  terminal: Terminal;
-  output: OutputRecorder;
-  done(): Promise<void>;
-}
-
-/** One idle tab in a scratch repo, attached. */
-async function world(): Promise<World> {
-  const repo = scratchDir();
-  const fake = await startFakeIterm2({ sessions: [{ cwd: repo.path }] });
-  const runtime = createIterm2Runtime({ socketPath: fake.socketPath, credentials: fake.credentials });
-  fake.sessions[0]?.output('Last login: today\n$ claude\n');
-  const terminal = await runtime.attach({ name: 'api', cwd: repo.path });
-  if (!terminal) throw new Error('the tab in the repo was not matched');
-  const output = new OutputRecorder(terminal);
-  return {
-    fake,
-    runtime,
-    terminal,
-    output,
-    async done() {
-      await runtime.dispose();
-      await fake.close();
-      repo.remove();
-    },
-  };
-}
+const world = () => attachedTab({ agent: false });
 
 test('a burst of 500 screen updates costs a handful of buffer fetches, and every line arrives once', async () => {
   const { fake, output, done } = await world();

@@ -1,42 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Iterm2Error } from '../../../../adapters/terminals/iterm2/errors.js';
 import { createIterm2Runtime } from '../../../../adapters/terminals/iterm2/runtime.js';
-import { echoAgentCommand, startFakeIterm2 } from '../../../fakes/iterm2/index.js';
-import { countReady, OutputRecorder, scratchDir } from './helpers.js';
+import { startFakeIterm2 } from '../../../fakes/iterm2/index.js';
+import { attachedTab, countReady, scratchDir } from './helpers.js';
 
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
 
-/** A tab running the echo agent, attached; `prompts()` reads what the agent received. */
-async function agentTab() {
-  const repo = scratchDir();
-  const log = join(repo.path, 'prompts.jsonl');
-  const fake = await startFakeIterm2({ sessions: [{ cwd: repo.path, command: echoAgentCommand(log) }] });
-  const runtime = createIterm2Runtime({ socketPath: fake.socketPath, credentials: fake.credentials });
-  const tab = fake.sessions[0]!;
-  await tab.waitForText('echo agent ready');
-  const terminal = await runtime.attach({ name: 'api', cwd: repo.path });
-  if (!terminal) throw new Error('not matched');
-  return {
-    fake,
-    tab,
-    terminal,
-    output: new OutputRecorder(terminal),
-    prompts: () =>
-      readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => (JSON.parse(line) as { raw: string }).raw),
-    async done() {
-      await runtime.dispose();
-      await fake.close();
-      repo.remove();
-    },
-  };
-}
+const agentTab = () => attachedTab({ agent: true });
 
 test('a multi-line unicode prompt arrives intact: one bracketed paste, then Enter', async () => {
   const world = await agentTab();
