@@ -98,11 +98,25 @@ class PtyTerminal implements Terminal {
     if (this.closed) return;
     this.closed = true;
     this.events.clear();
-    if (options.kill) this.kill();
+    if (options.kill) await this.kill();
   }
 
-  kill(): void {
-    if (this.running) this.pty.kill();
+  /** SIGHUP, as closing a terminal window sends; SIGKILL if the program ignores it. */
+  async kill(): Promise<void> {
+    for (const [signal, waitMs] of [['SIGHUP', 2000], ['SIGKILL', 1000]] as const) {
+      if (!this.running) return;
+      this.pty.kill(signal);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          subscription.dispose();
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        const subscription = this.pty.onExit(done);
+      });
+    }
+    if (this.running) throw new TerminalError('pty', `terminal ${this.id} did not end after SIGKILL`);
   }
 
   private write(action: string, data: string): void {
@@ -153,7 +167,7 @@ export function createPtyRuntime(options: PtyRuntimeOptions = {}): PtyRuntime {
     /** Ends the programs too: a pty left open would keep this process alive, and dies with it anyway. */
     async dispose() {
       disposed = true;
-      for (const terminal of running) terminal.kill();
+      await Promise.all([...running].map((terminal) => terminal.kill()));
       running.clear();
     },
   };

@@ -24,10 +24,19 @@ export class TmuxCommandError extends TerminalError {
     super('tmux', `tmux ${command} failed: ${stderr.trim() || `exit code ${exitCode}`}`);
   }
 
-  /** The server (or the socket) does not exist: nothing runs there yet. */
+  /** The server (or the socket) does not exist, or was exiting as we called: nothing runs there. */
   get noServer(): boolean {
-    return /no server running|error connecting to|No such file or directory/.test(this.stderr);
+    return /no server running|error connecting to|No such file or directory|server exited unexpectedly/.test(this.stderr);
   }
+}
+
+/**
+ * Killing the last window ends the session, and with no session left the tmux server
+ * exits a moment later: a command that reaches it meanwhile fails in one of these ways.
+ * Such a failure is worth one more try, against a fresh server.
+ */
+export function serverWentAway(error: unknown): boolean {
+  return error instanceof Error && /server exited|no current client|lost server|no server running/.test(error.message);
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -114,15 +123,38 @@ export function tmuxCommandLine(args: string[]): string {
 }
 
 /**
- * argv that tmux runs for a pane. With more than one argument tmux execs it directly
- * (no shell); with one it would hand it to `default-shell -c`, which may be fish or zsh
- * and would parse it. `/bin/sh -c 'exec "$@"' sh ARGV…` is always more than one argument
- * and passes ARGV through as positional parameters, so nothing of it is ever parsed.
+ * The shell around every agent zoro starts. It waits for the agent and then prints its
+ * exit status as an escape sequence terminals ignore (`ESC ] 7771 ; zoro-exit ; NONCE ;
+ * STATUS BEL`), which reaches zoro through `%output` at once. tmux's own record of the
+ * status (`pane_dead_status`, polled by a subscription once a second) is slower and, with
+ * tmux 3.3a here, sometimes never arrives: the server misses the SIGCHLD of a program that
+ * exits right after it started. `trap : INT` keeps the shell alive through a Ctrl-C meant for
+ * the agent (a handler, unlike an ignored signal, is not inherited by the agent). The
+ * `sleep 1` keeps the pty open while tmux reads the marker: output written just before the
+ * last writer closes the pty is sometimes lost (measured here: 2 runs in 10).
  */
-export function paneArgv(command: string[]): string[] {
+const EXIT_REPORTER = String.raw`nonce=$1; shift; trap : INT; "$@"; status=$?; printf '\033]7771;zoro-exit;%s;%d\007' "$nonce" "$status"; sleep 1; exit "$status"`;
+
+/** What the reporter prints before the status; the nonce keeps agent output from faking it. */
+export function exitMarker(nonce: string): string {
+  return `\x1b]7771;zoro-exit;${nonce};`;
+}
+
+/** The nonce in a pane's `#{pane_start_command}`, if zoro's reporter started it. */
+export function exitNonceOf(startCommand: string): string | null {
+  return /zoro-exit;.* sh (zoro-[0-9a-f]{16})(?: |$)/.exec(startCommand)?.[1] ?? null;
+}
+
+/**
+ * argv that tmux runs for a pane: `/bin/sh -c REPORTER sh NONCE ARGV…`. With more than one
+ * argument tmux execs it directly (with one it would hand it to `default-shell -c`, which
+ * may be fish or zsh), and ARGV reaches the agent as positional parameters: nothing of it
+ * is ever parsed by a shell.
+ */
+export function paneArgv(command: string[], nonce: string): string[] {
   if (command.length === 0) throw new TerminalError('tmux', 'no command to run: the agent command is empty');
   for (const arg of command) assertNoNul(arg, 'a command argument');
-  return ['/bin/sh', '-c', 'exec "$@"', 'sh', ...command];
+  return ['/bin/sh', '-c', EXIT_REPORTER, 'sh', nonce, ...command];
 }
 
 export function assertNoNul(text: string, what: string): void {

@@ -24,6 +24,8 @@ export class TmuxPane implements Terminal {
   private readonly events = new TerminalEvents();
   private running = true;
   private released = false;
+  /** The end of the output so far, in case the exit marker is split across two chunks. */
+  private tail = '';
 
   constructor(
     /** tmux pane id, `%3`. */
@@ -33,12 +35,29 @@ export class TmuxPane implements Terminal {
     /** tmux session id, `$1`: whose control client carries this pane. */
     readonly sessionId: string,
     private readonly host: PaneHost,
+    /** `exitMarker(nonce)` when zoro's exit reporter runs in this pane (see exec.ts). */
+    private readonly exitMarker: string | null,
   ) {}
 
   /** Bytes from `%output`, decoded as they come. */
   receive(bytes: Buffer): void {
     const text = this.decoder.write(bytes);
-    if (text !== '') this.events.output(text);
+    if (text === '') return;
+    this.events.output(text);
+    if (this.exitMarker !== null) this.scanForExit(text);
+  }
+
+  private scanForExit(text: string): void {
+    const marker = this.exitMarker!;
+    const seen = this.tail + text;
+    const at = seen.indexOf(marker);
+    const status = at === -1 ? null : /^(\d{1,3})\x07/.exec(seen.slice(at + marker.length));
+    if (status) {
+      this.ended({ code: Number(status[1]), reason: `exited with status ${status[1]}` });
+      return;
+    }
+    // Keep enough to find a marker whose start is in this chunk and whose end is in the next.
+    this.tail = seen.slice(at === -1 ? -(marker.length + 4) : at);
   }
 
   /** The program ended (or the pane is gone); fires onExit once. */

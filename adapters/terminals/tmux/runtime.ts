@@ -4,6 +4,7 @@
  * `attach` in other sessions of the same server get a control client of their own, shared
  * by all panes of that session and closed when the last of them is released.
  */
+import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { TerminalError, errorMessage } from '../../../lib/errors.js';
 import { workingDirectory } from '../cwd.js';
@@ -15,7 +16,10 @@ import {
   assertEnvName,
   assertPlainName,
   assertWindowName,
+  exitMarker,
+  exitNonceOf,
   paneArgv,
+  serverWentAway,
   tmux,
   type TmuxServer,
 } from './exec.js';
@@ -179,8 +183,8 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
     entry.client.close().catch((error: unknown) => report(error));
   }
 
-  function track(entry: ClientEntry, info: Pick<PaneInfo, 'paneId' | 'windowId'>): TmuxPane {
-    const pane = new TmuxPane(info.paneId, info.windowId, entry.sessionId, host);
+  function track(entry: ClientEntry, info: Pick<PaneInfo, 'paneId' | 'windowId'>, exitNonce: string | null): TmuxPane {
+    const pane = new TmuxPane(info.paneId, info.windowId, entry.sessionId, host, exitNonce === null ? null : exitMarker(exitNonce));
     panes.set(pane.id, pane);
     entry.panes.add(pane);
     return pane;
@@ -284,7 +288,10 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
       ]);
       const [info] = parsePaneLines(out.split('\n'));
       if (!info) throw new TerminalError('tmux', `new-session did not report its pane: ${JSON.stringify(out)}`);
-      const entry = await acquire(info.sessionId);
+      const entry = await acquire(info.sessionId).catch(async (error: unknown) => {
+        await killPane(info.paneId); // the placeholder, so a retry does not trip over its name
+        throw error;
+      });
       return holding(entry, async () => {
         // Windows made later take this size while no client of a real terminal is attached.
         await entry.client.run(['set-option', '-t', info.sessionId, 'default-size', `${WINDOW_SIZE.columns}x${WINDOW_SIZE.rows}`]);
@@ -306,6 +313,17 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
     });
   }
 
+  async function retryIfServerWentAway<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt === 3 || !serverWentAway(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
   /** Run `work` holding `entry`; let go of it if `work` fails. */
   async function holding<T>(entry: ClientEntry, work: () => Promise<T>): Promise<T> {
     try {
@@ -319,13 +337,14 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
   async function start(options: StartOptions): Promise<Terminal> {
     assertOpen();
     assertWindowName(options.name);
-    const argv = paneArgv(options.command);
+    const nonce = `zoro-${randomBytes(8).toString('hex')}`;
+    const argv = paneArgv(options.command, nonce);
     const env = Object.entries(options.env ?? {});
     for (const [key] of env) assertEnvName(key);
     const cwd = await workingDirectory(options.cwd, 'tmux');
     const run = startChain.then(async () => {
-      const { entry, info } = await openWindow(options.name, cwd);
-      const pane = track(entry, info); // the pane now holds the client acquire() gave
+      const { entry, info } = await retryIfServerWentAway(() => openWindow(options.name, cwd));
+      const pane = track(entry, info, nonce); // the pane now holds the client acquire() gave
       try {
         await entry.client.run(['set-option', '-p', '-t', pane.id, 'remain-on-exit', 'on']);
         const envArgs = env.flatMap(([key, value]) => ['-e', `${key}=${value}`]);
@@ -343,6 +362,10 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
 
   async function attach(options: { name: string; cwd: string }): Promise<Terminal | null> {
     assertOpen();
+    return retryIfServerWentAway(() => attachOnce(options));
+  }
+
+  async function attachOnce(options: { name: string; cwd: string }): Promise<Terminal | null> {
     const live = (await listPanes()).filter((info) => !info.dead);
     let found = live.find((info) => info.sessionName === sessionName && info.windowName === options.name);
     if (!found) {
@@ -354,7 +377,10 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
     if (!found) return null;
     const existing = panes.get(found.paneId);
     if (existing) return existing;
-    return track(await acquire(found.sessionId), found);
+    const entry = await acquire(found.sessionId);
+    // A pane zoro started earlier still reports its exit the fast way, if we know its nonce.
+    const [startCommand = ''] = await holding(entry, () => entry.client.run(['display-message', '-p', '-t', found.paneId, '#{pane_start_command}']));
+    return track(entry, found, exitNonceOf(startCommand));
   }
 
   async function dispose(): Promise<void> {
