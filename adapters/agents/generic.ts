@@ -9,7 +9,7 @@
  */
 import { UsageError } from '../../lib/errors.js';
 import type { AgentProfile, LaunchContext, ScreenState } from './types.js';
-import { isExitMark, lastVisibleLine } from './screen.js';
+import { isExitMark, lastPlainLine } from './screen.js';
 
 /**
  * Splits a command line into argv the way a POSIX shell would for plain words and quotes —
@@ -62,7 +62,7 @@ export function createGenericProfile(commandLine: string): AgentProfile {
       return { command: [...command, ...extra], env: {} };
     },
     classify(lines: string[]): ScreenState {
-      const last = lastVisibleLine(lines);
+      const last = lastPlainLine(lines);
       return last !== null && isExitMark(last) ? 'exited' : 'busy';
     },
     submitted(outputSinceEnter: string): boolean {

@@ -11,6 +11,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorMessage } from '../../../lib/errors.js';
+import { sanitizeText } from '../../../lib/sanitize.js';
 import { parseDirectives, ticketKey, type Directive } from './directives.js';
 
 export const DEFAULT_READY_SIGNAL = 'READY FOR NEW TASKS';
@@ -104,8 +105,7 @@ export async function runPrompt(prompt: string, world: SimWorld, signal: AbortSi
 
 /** Keeps output from untrusted ticket text to one line of visible characters. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return sanitizeText(text).replace(/[\n\t]/g, ' ');
 }
 
 /** `work(ms)` sleeps, printing `working… (k)` at the `output` directive's rate meanwhile. */

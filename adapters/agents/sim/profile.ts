@@ -7,7 +7,7 @@
  * it is passed to the sim as ZORO_READY_SIGNAL.
  */
 import type { AgentProfile, LaunchContext, ScreenState } from '../types.js';
-import { isExitMark, visibleLines } from '../screen.js';
+import { isExitMark, plainLines } from '../screen.js';
 import { DEFAULT_READY_SIGNAL } from './engine.js';
 import { CRASH_LINE, EXIT_LINE, IDLE_PROMPT, WORKING_PREFIX } from './program.js';
 
@@ -27,7 +27,7 @@ export const simProfile: AgentProfile = {
   classify(lines: string[]): ScreenState {
     // The newest line that means something decides; echoed or error-loop text in between
     // (anything else) is skipped.
-    for (const line of visibleLines(lines).reverse()) {
+    for (const line of plainLines(lines).reverse()) {
       if (IDLE.test(line)) return 'idle';
       if (line === EXIT_LINE || line === CRASH_LINE || isExitMark(line)) return 'exited';
       if (CHOICE.test(line)) return 'needs_human';
@@ -40,4 +40,6 @@ export const simProfile: AgentProfile = {
   },
   interruptKeys: ['C-c'],
   bracketedPaste: true,
+  // The sim reads a paste as one piece of input; Enter can follow at once.
+  pasteSettleMs: 0,
 };
