@@ -1,26 +1,28 @@
 /**
- * Terminal runtimes: where agents run. `createRuntime('tmux' | 'pty', options)` picks one;
- * the iTerm2 runtime lives in `./iterm2/` and joins the factory below.
+ * Terminal runtimes: where agents run. `createRuntime('tmux' | 'pty' | 'iterm2', options)`
+ * picks one.
  */
 import { execFile } from 'node:child_process';
 import { createPtyRuntime, type PtyRuntime, type PtyRuntimeOptions } from './pty/index.js';
 import { createTmuxRuntime, type TmuxRuntime, type TmuxRuntimeOptions } from './tmux/index.js';
+import { createIterm2Runtime, type Iterm2Runtime, type Iterm2RuntimeOptions } from './iterm2/index.js';
 import { tmuxEnvironment } from './tmux/exec.js';
 
 export type { Key, StartOptions, Terminal, TerminalExit, TerminalRuntime } from './types.js';
 export { createPtyRuntime, type PtyRuntime, type PtyRuntimeOptions } from './pty/index.js';
 export { createTmuxRuntime, type TmuxRuntime, type TmuxRuntimeEvent, type TmuxRuntimeOptions } from './tmux/index.js';
+export { createIterm2Runtime, type Iterm2Runtime, type Iterm2RuntimeOptions } from './iterm2/index.js';
 
 export interface RuntimeOptionsByName {
   tmux: TmuxRuntimeOptions;
   pty: PtyRuntimeOptions;
-  // iterm2: Iterm2RuntimeOptions;  (added with adapters/terminals/iterm2/)
+  iterm2: Iterm2RuntimeOptions;
 }
 
 export interface RuntimeByName {
   tmux: TmuxRuntime;
   pty: PtyRuntime;
-  // iterm2: Iterm2Runtime;
+  iterm2: Iterm2Runtime;
 }
 
 /** @example const runtime = createRuntime('tmux', { socketName: 'zoro' }); */
@@ -28,10 +30,11 @@ export function createRuntime<Name extends keyof RuntimeOptionsByName>(
   name: Name,
   options: RuntimeOptionsByName[Name] = {},
 ): RuntimeByName[Name] {
-  // One case per runtime; iTerm2 adds `case 'iterm2': return createIterm2Runtime(options)`.
+  // One entry per runtime.
   const byName: { [N in keyof RuntimeOptionsByName]: (options: RuntimeOptionsByName[N]) => RuntimeByName[N] } = {
     tmux: createTmuxRuntime,
     pty: createPtyRuntime,
+    iterm2: createIterm2Runtime,
   };
   return byName[name](options);
 }

@@ -2,12 +2,12 @@
  * What `zoro doctor` and `zoro init` say about iTerm2: whether zoro can reach and use its
  * scripting API, and the one setting a user has to turn on.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { errorMessage } from '../../../lib/errors.js';
 import { listSessions } from './api.js';
 import { Iterm2Connection } from './connection.js';
 import { defaultCredentialSource, type CredentialSource } from './credentials.js';
+
+export { defaultIterm2SocketPath } from './socket-path.js';
 
 export interface Iterm2Check {
   ok: boolean;
@@ -18,11 +18,6 @@ export interface CheckIterm2Options {
   credentials?: CredentialSource;
   isIterm2Running?: () => Promise<boolean>;
   handshakeTimeoutMs?: number;
-}
-
-/** iTerm2's API socket; `IT2_SUITE` (a test build of iTerm2) replaces `iTerm2` in the path. */
-export function defaultIterm2SocketPath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  return join(home, 'Library', 'Application Support', env.IT2_SUITE || 'iTerm2', 'private', 'socket');
 }
 
 /**

@@ -25,10 +25,11 @@ import { NotificationType, type Notification } from './protocol.js';
 import { PATH_VARIABLE, rankCandidates, resolveDirectory, SessionIndex, TAG_VARIABLE, type KnownSession } from './sessions.js';
 import { Iterm2Terminal, type TerminalHost } from './terminal.js';
 import { commandLine } from './command-line.js';
+import { defaultIterm2SocketPath } from './socket-path.js';
 
 export interface Iterm2RuntimeOptions {
-  /** iTerm2's API socket (`iterm2_socket` in access.txt). */
-  socketPath: string;
+  /** iTerm2's API socket (`iterm2_socket` in access.txt). Default: iTerm2's standard path. */
+  socketPath?: string;
   /** Where cookies come from. Default: ITERM2_COOKIE/ITERM2_KEY once, then osascript. */
   credentials?: CredentialSource;
   /**
@@ -182,7 +183,7 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
   private async connect(): Promise<Iterm2Connection> {
     const connection = await Iterm2Connection.open({
       ...this.options.connection,
-      socketPath: this.options.socketPath,
+      socketPath: this.options.socketPath ?? defaultIterm2SocketPath(),
       credentials: this.options.credentials ?? defaultCredentialSource({ onFailure: (message) => this.warn(message) }),
       clock: this.clock,
     });
