@@ -28,8 +28,23 @@ export interface AgentProfile {
    * Delivery presses Enter once more if this stays false (one retry).
    */
   submitted(outputSinceEnter: string, screen: string[]): boolean;
+  /**
+   * A usage-limit message on screen and when it resets, or null. The session then waits
+   * (PAUSED) until `resetAt` and resumes by itself; a `resetAt` in the past means now.
+   */
+  parseUsageLimit?(lines: string[], now: Date): { resetAt: Date } | null;
   /** Keys that interrupt the agent's current turn. */
   readonly interruptKeys: Key[];
+  /**
+   * Keys that empty the input box, pressed after an interrupt once the screen is quiet:
+   * Claude Code puts an interrupted prompt back in the box, and a new paste would join it.
+   */
+  readonly clearInputKeys?: Key[];
   /** Multi-line prompts go as a bracketed paste; false types them line by line. */
   readonly bracketedPaste: boolean;
+  /**
+   * Quiet time to wait after the paste before pressing Enter, for agents that take a
+   * moment to ingest a paste. @default 80
+   */
+  readonly pasteSettleMs?: number;
 }
