@@ -49,6 +49,9 @@ export interface DetailsResult {
 
 export type TicketReport = { type: 'ticket.changed'; record: TicketRecord; dispatchable: boolean; machineState: string };
 
+// The escalation (file, upstream comment) for the record as it is after the edge's assign.
+const escalateWithRecord = { type: 'escalate', params: ({ context }: { context: TicketContext }) => context.record } as const;
+
 export const ticketMachine = setup({
   types: {
     context: {} as TicketContext,
@@ -204,7 +207,10 @@ export const ticketMachine = setup({
             { type: 'report', params: ({ context }) => report(context, false, 'dispatched') },
           ],
         },
-        'ticket.escalate': { target: 'escalated', actions: assign({ record: ({ context, event }) => finish(context.record, 'escalated', event.at, event.reason) }) },
+        'ticket.escalate': {
+          target: 'escalated',
+          actions: [assign({ record: ({ context, event }) => finish(context.record, 'escalated', event.at, event.reason) }), escalateWithRecord],
+        },
         'ticket.cancel': { target: 'cancelled', actions: assign({ record: ({ context, event }) => finish(context.record, 'cancelled', event.at, null) }) },
       },
     },
@@ -226,13 +232,16 @@ export const ticketMachine = setup({
           {
             guard: ({ context }) => context.record.signal_attempts + 1 >= context.limits.maxSignalAttempts,
             target: 'escalated',
-            actions: assign({
-              record: ({ context, event }) => {
-                const result = event.output as VerifyResult;
-                const record = withSignal(context.record, result);
-                return finish(record, 'escalated', result.at, `signal_cmd failed ${record.signal_attempts} times (exit ${result.exit_code})`);
-              },
-            }),
+            actions: [
+              assign({
+                record: ({ context, event }) => {
+                  const result = event.output as VerifyResult;
+                  const record = withSignal(context.record, result);
+                  return finish(record, 'escalated', result.at, `signal_cmd failed ${record.signal_attempts} times (exit ${result.exit_code})`);
+                },
+              }),
+              escalateWithRecord,
+            ],
           },
           {
             // re-queued with the output tail as feedback for the next attempt
@@ -272,12 +281,15 @@ export const ticketMachine = setup({
           {
             guard: ({ context }) => context.record.review_attempts + 1 >= context.limits.maxReviewAttempts,
             target: 'escalated',
-            actions: assign({
-              record: ({ context, event }) => {
-                const result = event.output as ReviewResult;
-                return finish(withReview(context.record, result), 'escalated', result.at, `review failed: ${result.reason}`);
-              },
-            }),
+            actions: [
+              assign({
+                record: ({ context, event }) => {
+                  const result = event.output as ReviewResult;
+                  return finish(withReview(context.record, result), 'escalated', result.at, `review failed: ${result.reason}`);
+                },
+              }),
+              escalateWithRecord,
+            ],
           },
           {
             target: 'queued',
@@ -330,11 +342,10 @@ export const ticketMachine = setup({
       entry: { type: 'report', params: ({ context }) => report(context, false, 'failed') },
       on: { 'ticket.retry': { target: 'queued', actions: 'resetAttempts' } },
     },
+    // `escalate` runs on the edges into this state, not on entry: a ticket restored here
+    // was escalated in an earlier run and must not be escalated (file, comment) again.
     escalated: {
-      entry: [
-        { type: 'report', params: ({ context }) => report(context, false, 'escalated') },
-        { type: 'escalate', params: ({ context }) => context.record },
-      ],
+      entry: { type: 'report', params: ({ context }) => report(context, false, 'escalated') },
       on: { 'ticket.retry': { target: 'queued', actions: 'resetAttempts' } },
     },
     blocked: {
