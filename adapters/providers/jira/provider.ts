@@ -33,7 +33,7 @@ const SearchIssue = object({
   }),
 });
 type SearchIssue = ShapeOf<typeof SearchIssue>;
-const SearchPage = object({ issues: array(SearchIssue), nextPageToken: nullable(string), isLast: optional(boolean, true) });
+const SearchPage = object({ issues: array(SearchIssue), nextPageToken: nullable(string), isLast: optional(boolean, false) });
 
 const Issue = object({ key: string, fields: object({ description: optional(unknown, null) }) });
 const CommentPage = object({
@@ -152,6 +152,7 @@ class JiraProvider implements TicketProvider {
         },
         SearchPage,
       );
+      // The last page says isLast; a page without a token is the last one too, whatever it says.
       return { items: page.issues, next: page.isLast ? null : page.nextPageToken };
     });
     return issues.map((issue) => this.ticket(issue, reason));
