@@ -255,12 +255,34 @@ export const ticketMachine = setup({
             }),
           },
         ],
-        onError: {
-          target: 'queued',
-          actions: assign({
-            record: ({ context, event }) => ({ ...context.record, last_error: `signal_cmd could not run: ${String((event.error as Error)?.message ?? event.error)}` }),
-          }),
-        },
+        // A check that cannot run (repo gone, no shell) counts as a failed attempt: left
+        // uncounted, the ticket would be re-queued and re-typed into the agent forever.
+        onError: [
+          {
+            guard: ({ context }) => context.record.signal_attempts + 1 >= context.limits.maxSignalAttempts,
+            target: 'escalated',
+            actions: [
+              assign({
+                record: ({ context, event }) => {
+                  const error = event.error as Error & { at?: string };
+                  const record = { ...context.record, signal_attempts: context.record.signal_attempts + 1 };
+                  return finish(record, 'escalated', error.at ?? context.record.dispatched_at ?? context.record.created_at, `signal_cmd could not run: ${String(error?.message ?? error)}`);
+                },
+              }),
+              escalateWithRecord,
+            ],
+          },
+          {
+            target: 'queued',
+            actions: assign({
+              record: ({ context, event }) => ({
+                ...context.record,
+                signal_attempts: context.record.signal_attempts + 1,
+                last_error: `signal_cmd could not run: ${String((event.error as Error)?.message ?? event.error)}`,
+              }),
+            }),
+          },
+        ],
       },
     },
     reviewing: {
