@@ -95,14 +95,15 @@ export function tmux(
   });
 }
 
-const BARE_ARGUMENT = /^[A-Za-z0-9_@%./:=,+-]+$/;
+const BARE_ARGUMENT = /^[A-Za-z0-9_@./:=,+-]+$/;
 
 /**
  * One argument for a tmux command line (what a control client reads on stdin). tmux parses
  * that line like a small shell: `$VAR` and `~` expand, `#` starts a comment, `;` and `{}`
  * separate commands, and a newline ends the command. Inside double quotes `\` escapes
  * `\`, `"` and `$`, and `\ooo` is an octal byte, so every control character (newline
- * included) travels as octal and the line stays one line. NUL cannot be carried.
+ * included) and `~` travel as octal and the line stays one line. NUL cannot be carried.
+ * property-tests/tmux-control.prop.ts checks this against a real tmux.
  */
 export function quoteTmuxArgument(text: string): string {
   assertNoNul(text, 'text for tmux');
@@ -111,7 +112,8 @@ export function quoteTmuxArgument(text: string): string {
   for (const char of text) {
     const code = char.codePointAt(0)!;
     if (char === '\\' || char === '"' || char === '$') quoted += `\\${char}`;
-    else if (code < 0x20 || code === 0x7f) quoted += `\\${code.toString(8).padStart(3, '0')}`;
+    // `~` expands to a home directory at the start of a word even inside double quotes.
+    else if (code < 0x20 || code === 0x7f || char === '~') quoted += `\\${code.toString(8).padStart(3, '0')}`;
     else quoted += char;
   }
   return `${quoted}"`;
