@@ -12,7 +12,7 @@ export function shellQuote(argument: string): string {
 export function commandLine(command: string[], env: Record<string, string> = {}): string {
   const assignments = Object.entries(env).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`not an environment variable name: ${JSON.stringify(name)}`);
-    return shellQuote(`${name}=${value}`);
+    return `${name}=${value}`;
   });
   const argv = assignments.length > 0 ? ['/usr/bin/env', ...assignments, ...command] : command;
   return argv.map(shellQuote).join(' ');

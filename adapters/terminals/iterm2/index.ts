@@ -4,6 +4,7 @@ export {
   type Iterm2Runtime,
   type Iterm2RuntimeOptions,
   type SessionAppeared,
+  type AgentLaunch,
 } from './runtime.js';
 export { checkIterm2, defaultIterm2SocketPath, iterm2InitHelp, type Iterm2Check, type CheckIterm2Options } from './doctor.js';
 export { defaultCredentialSource, type CredentialSource, type Iterm2Credentials } from './credentials.js';

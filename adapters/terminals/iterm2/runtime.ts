@@ -38,7 +38,7 @@ export interface Iterm2RuntimeOptions {
    */
   autoCreate?: boolean | ((target: { name: string; cwd: string }) => boolean);
   /** The agent to run in tabs that `attach` opens: argv, or argv per zoro session. */
-  agentCommand?: string[] | ((target: { name: string; cwd: string }) => string[]);
+  agentCommand?: AgentLaunch | ((target: { name: string; cwd: string }) => AgentLaunch | null);
   clock?: Clock;
   /** Also reachable through `runtime.onWarning`. */
   onWarning?: (message: string) => void;
@@ -47,6 +47,9 @@ export interface Iterm2RuntimeOptions {
   /** Home directory for `~` in paths. */
   home?: string;
 }
+
+/** The agent's argv, or argv plus environment (an agent profile's `launch` result). */
+export type AgentLaunch = string[] | { command: string[]; env?: Record<string, string> };
 
 export interface SessionAppeared {
   /** The iTerm2 session that now has the directory. */
@@ -116,8 +119,8 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
     if (!chosen) {
       const autoCreate = this.options.autoCreate;
       if (!(typeof autoCreate === 'function' ? autoCreate(target) : autoCreate)) return null;
-      const command = this.agentCommandFor(target);
-      if (command) return this.start({ name: target.name, cwd: target.cwd, command });
+      const launch = this.agentLaunchFor(target);
+      if (launch) return this.start({ name: target.name, cwd: target.cwd, ...launch });
       this.warn(`no iTerm2 session is in ${cwd} and auto_create has no agent command to open one for ${target.name}`);
       return null;
     }
@@ -292,9 +295,11 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
     return terminal;
   }
 
-  private agentCommandFor(target: { name: string; cwd: string }): string[] | null {
-    const command = this.options.agentCommand;
-    const argv = typeof command === 'function' ? command(target) : command;
-    return argv && argv.length > 0 ? argv : null;
+  private agentLaunchFor(target: { name: string; cwd: string }): { command: string[]; env?: Record<string, string> } | null {
+    const option = this.options.agentCommand;
+    const launch = typeof option === 'function' ? option(target) : option;
+    if (!launch) return null;
+    const normalized = Array.isArray(launch) ? { command: launch } : launch;
+    return normalized.command.length > 0 ? normalized : null;
   }
 }
