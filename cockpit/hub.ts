@@ -37,6 +37,8 @@ interface Client {
   socket: WebSocket;
   screens: Map<string, ScreenFeed>;
   alive: boolean;
+  /** It missed frames while backed up: owed a full snapshot once it drains. */
+  stale: boolean;
 }
 
 export function createHub(options: HubOptions): Hub {
@@ -51,11 +53,13 @@ export function createHub(options: HubOptions): Hub {
   let lastFlush = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let dropped = 0;
+  let latest: ApiState | null = null;
+  let catchUp: NodeJS.Timeout | null = null;
 
   const unsubscribe = handle.subscribe((message: PushMessage) => {
     if (clients.size === 0) return; // nobody watching: nothing to build
     if (message.type === 'snapshot') {
-      state = message.state;
+      state = latest = message.state;
       changed.set(message.actor.id, message.actor);
     } else {
       events.push(message.event);
@@ -86,9 +90,32 @@ export function createHub(options: HubOptions): Hub {
     if (client.socket.readyState !== client.socket.OPEN) return;
     if (client.socket.bufferedAmount > maxBuffered) {
       dropped += frames.length;
+      client.stale = true;
+      catchUp ??= setInterval(catchUpStale, 100);
       return;
     }
+    if (client.stale) return sendFull(client);
     for (const frame of frames) client.socket.send(frame, { binary: false });
+  }
+
+  /** A client that missed frames gets the whole picture again once its socket drains. */
+  function sendFull(client: Client): void {
+    client.stale = false;
+    const state = latest ?? handle.state();
+    client.socket.send(encode({ type: 'snapshot', state, actors: handle.actors() }), { binary: false });
+  }
+
+  function catchUpStale(): void {
+    let waiting = false;
+    for (const client of clients) {
+      if (!client.stale) continue;
+      if (client.socket.bufferedAmount <= maxBuffered) sendFull(client);
+      else waiting = true;
+    }
+    if (!waiting && catchUp) {
+      clearInterval(catchUp);
+      catchUp = null;
+    }
   }
 
   function onClientMessage(client: Client, raw: RawData): void {
@@ -126,7 +153,7 @@ export function createHub(options: HubOptions): Hub {
 
   return {
     attach(socket) {
-      const client: Client = { socket, screens: new Map(), alive: true };
+      const client: Client = { socket, screens: new Map(), alive: true, stale: false };
       clients.add(client);
       socket.on('pong', () => (client.alive = true));
       socket.on('message', (raw) => onClientMessage(client, raw));
@@ -147,6 +174,7 @@ export function createHub(options: HubOptions): Hub {
     close() {
       unsubscribe();
       clearInterval(heartbeat);
+      if (catchUp) clearInterval(catchUp);
       if (timer) {
         clearTimeout(timer as NodeJS.Timeout);
         clearImmediate(timer as NodeJS.Immediate);

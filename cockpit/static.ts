@@ -33,7 +33,7 @@ export function serveStatic(dir: string = STATIC_DIR) {
       body = await readFile(join(dir, path));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR') return next();
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return next();
       throw error;
     }
     ctx.type = type;

@@ -202,10 +202,11 @@ test('a handle without team mode or chat answers 501 with a clear message', asyn
 test('the inspector endpoints list actors and draw a machine with its nested states', async () => {
   const actors = (await api(h, 'GET', '/api/actors')).json<{ id: string; machine: string }[]>();
   assert.ok(actors.some((a) => a.id === 'session:api' && a.machine === 'session'));
-  const res = await api(h, 'GET', '/api/actors/session:api/graph');
+  const res = await api(h, 'GET', '/api/actors/session:web/graph');
   assert.is(res.status, 200);
   const { actor, chart } = res.json<ActorGraph>();
   assert.is(actor.value, 'IDLE');
+  assert.ok(chart.nodes.some((n) => n.type === 'initial'), 'the initial state is marked');
   const working = chart.nodes.find((n) => n.path.join('.') === 'BUSY.working')!;
   const busy = chart.nodes.find((n) => n.path.join('.') === 'BUSY')!;
   assert.is(working.parent, busy.id);

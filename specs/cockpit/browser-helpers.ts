@@ -101,6 +101,9 @@ export async function waitForActiveState(page: Page, path: string): Promise<void
 export async function screenshot(page: Page, dir: string, name: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
+  // A toast from the last action would sit over the view; screenshots show the view.
+  await page.evaluate("document.getElementById('toast')?.classList.remove('show')");
+  await page.waitForTimeout(250);
   await page.screenshot({ path: file });
   return file;
 }

@@ -19,9 +19,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(fakeOptions: FakeHandleOptions = {}, cockpitOptions: Partial<CockpitOptions> = {}): Promise<Harness> {
+export async function startHarness(fakeOrOptions: FakeHandle | FakeHandleOptions = {}, cockpitOptions: Partial<CockpitOptions> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'zoro-cockpit-'));
-  const fake = new FakeHandle(fakeOptions);
+  const fake = fakeOrOptions instanceof FakeHandle ? fakeOrOptions : new FakeHandle(fakeOrOptions);
   const cockpit = await startCockpit({ handle: fake, port: 0, dataDir, version: '0.1.0-test', log: () => {}, ...cockpitOptions });
   return {
     fake,
