@@ -113,6 +113,8 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
 
   async attach(target: { name: string; cwd: string }): Promise<Terminal | null> {
     const connection = await this.connection();
+    // Notifications keep the index current; re-reading here also covers any that were lost.
+    await this.resync(connection);
     const cwd = resolveDirectory(target.cwd, this.options.home);
     const { ranked, why } = rankCandidates(this.index.candidates(cwd), target.name);
     const chosen = ranked[0];
@@ -207,7 +209,14 @@ class Iterm2RuntimeImpl implements Iterm2Runtime, TerminalHost {
     await subscribe(connection, NotificationType.NEW_SESSION);
     await subscribe(connection, NotificationType.TERMINATE_SESSION);
     await subscribe(connection, NotificationType.SCREEN_UPDATE, { session: 'all' });
-    await subscribe(connection, NotificationType.VARIABLE_CHANGE, { variable: { name: PATH_VARIABLE, identifier: 'all' } });
+    try {
+      await subscribe(connection, NotificationType.VARIABLE_CHANGE, { variable: { name: PATH_VARIABLE, identifier: 'all' } });
+    } catch (error) {
+      // An iTerm2 that cannot watch `path` everywhere still works: attach re-reads every
+      // session's directory, so only the live "moved"/"appeared" events are lost.
+      if (!(error instanceof Iterm2Error && error.reason === 'request_failed')) throw error;
+      this.warn(`iTerm2 would not report directory changes (${errorMessage(error)}); tabs that cd are noticed only on attach`);
+    }
   }
 
   private async onConnectionEvent(connection: Iterm2Connection, event: ConnectionEvent): Promise<void> {
