@@ -19,20 +19,18 @@ const number = (min: number, max: number) =>
   fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
 
 /** A directive and one way to write it. */
-const embedded: fc.Arbitrary<{ directive: Directive; text: string }> = fc.oneof(
-  number(0, 1e6).map((seconds) => ({ directive: { kind: 'sleep', seconds }, text: `sleep ${seconds}` })),
-  fc.tuple(word, argText).map(([path, text]) => ({ directive: { kind: 'write', path, text }, text: `write ${path} ${text}` })),
-  argText.map((text) => ({ directive: { kind: 'echo', text }, text: `echo ${text}` })),
-  fc.constant({ directive: { kind: 'fail' }, text: 'fail' }),
-  fc.nat().map((times) => ({ directive: { kind: 'fail-times', times }, text: `fail-times ${times}` })),
-  argText.filter((t) => t !== '').map((message) => ({ directive: { kind: 'error-loop', message }, text: `error-loop ${message}` })),
-  fc.constant({ directive: { kind: 'silent' }, text: 'silent' }),
-  argText.filter((t) => t !== '').map((question) => ({ directive: { kind: 'ask', question }, text: `ask ${question}` })),
-  fc.constant({ directive: { kind: 'crash' }, text: 'crash' }),
-  number(0.001, 1e6).map((rate) => ({
-    directive: { kind: 'output', linesPerSecond: Math.min(rate, MAX_LINES_PER_SECOND) },
-    text: `output ${rate}`,
-  })),
+const written = (directive: Directive, text: string) => ({ directive, text });
+const embedded = fc.oneof(
+  number(0, 1e6).map((seconds) => written({ kind: 'sleep', seconds }, `sleep ${seconds}`)),
+  fc.tuple(word, argText).map(([path, text]) => written({ kind: 'write', path, text }, `write ${path} ${text}`)),
+  argText.map((text) => written({ kind: 'echo', text }, `echo ${text}`)),
+  fc.constant(written({ kind: 'fail' }, 'fail')),
+  fc.nat().map((times) => written({ kind: 'fail-times', times }, `fail-times ${times}`)),
+  argText.filter((t) => t !== '').map((message) => written({ kind: 'error-loop', message }, `error-loop ${message}`)),
+  fc.constant(written({ kind: 'silent' }, 'silent')),
+  argText.filter((t) => t !== '').map((question) => written({ kind: 'ask', question }, `ask ${question}`)),
+  fc.constant(written({ kind: 'crash' }, 'crash')),
+  number(0.001, 1e6).map((rate) => written({ kind: 'output', linesPerSecond: Math.min(rate, MAX_LINES_PER_SECOND) }, `output ${rate}`)),
 );
 
 /** How a directive line starts: indentation, `|` / `>` quote markers, spacing after `sim:`. */

@@ -18,6 +18,13 @@ import { isExitMark, lastPlainLine } from './screen.js';
  * Throws UsageError for an unterminated quote or an empty command line.
  */
 export function parseCommandLine(line: string): string[] {
+  const args = splitWords(line);
+  if (args.length === 0) throw new UsageError('agent command is empty');
+  return args;
+}
+
+/** parseCommandLine's splitting, for argument lists that may be empty (`agent_args`). */
+export function splitWords(line: string): string[] {
   const args: string[] = [];
   let current = '';
   let inWord = false;
@@ -48,7 +55,6 @@ export function parseCommandLine(line: string): string[] {
   }
   if (quote) throw new UsageError(`agent command has an unterminated ${quote} quote: ${line}`);
   if (inWord) args.push(current);
-  if (args.length === 0) throw new UsageError('agent command is empty');
   return args;
 }
 
@@ -58,8 +64,7 @@ export function createGenericProfile(commandLine: string): AgentProfile {
   return {
     name: 'generic',
     launch(context: LaunchContext) {
-      const extra = context.options.agent_args?.trim() ? parseCommandLine(context.options.agent_args) : [];
-      return { command: [...command, ...extra], env: {} };
+      return { command: [...command, ...splitWords(context.options.agent_args ?? '')], env: {} };
     },
     classify(lines: string[]): ScreenState {
       const last = lastPlainLine(lines);

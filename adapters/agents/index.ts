@@ -9,7 +9,7 @@ import type { AgentProfile } from './types.js';
 import { createGenericProfile } from './generic.js';
 import { simProfile } from './sim/profile.js';
 
-export { createGenericProfile, parseCommandLine } from './generic.js';
+export { createGenericProfile, parseCommandLine, splitWords } from './generic.js';
 export { simProfile } from './sim/profile.js';
 
 /** Throws UsageError when `agent` is an empty or badly quoted command line. */

@@ -65,6 +65,17 @@ export function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function createWorld(options: SimProgramOptions, choose: SimWorld['choose']): SimWorld {
+  return {
+    cwd: options.cwd,
+    readySignal: options.readySignal,
+    print: (line) => options.output.write(`${line}\n`),
+    sleep: options.sleep ?? realSleep,
+    now: options.now ?? Date.now,
+    choose,
+  };
+}
+
 function runInteractive(options: SimProgramOptions): Promise<number> {
   const { input, output } = options;
   const write = (text: string) => output.write(text);
@@ -136,22 +147,16 @@ function runInteractive(options: SimProgramOptions): Promise<number> {
       write(`${WORKING_PREFIX}${promptSummary(prompt)}\n`);
       const current: NonNullable<typeof task> = { controller: new AbortController() };
       task = current;
-      const world: SimWorld = {
-        cwd: options.cwd,
-        readySignal: options.readySignal,
-        print: (line) => write(`${line}\n`),
-        sleep: options.sleep ?? realSleep,
-        now: options.now ?? Date.now,
-        choose: (signal) =>
-          new Promise<boolean>((answer) => {
-            current.answer = (yes) => {
-              current.answer = undefined;
-              write(`${yes ? '1' : '2'}\n`);
-              answer(yes);
-            };
-            signal.addEventListener('abort', () => answer(false), { once: true });
-          }),
-      };
+      const world = createWorld(options, (signal) =>
+        new Promise<boolean>((answer) => {
+          current.answer = (yes) => {
+            current.answer = undefined;
+            write(`${yes ? '1' : '2'}\n`);
+            answer(yes);
+          };
+          signal.addEventListener('abort', () => answer(false), { once: true });
+        }),
+      );
       void runPrompt(prompt, world, current.controller.signal).then(
         (outcome) => settle(current, outcome),
         (error: unknown) => {
@@ -183,18 +188,11 @@ function runInteractive(options: SimProgramOptions): Promise<number> {
 async function runPiped(options: SimProgramOptions): Promise<number> {
   const write = (text: string) => options.output.write(text);
   const lines = createInterface({ input: options.input, crlfDelay: Infinity })[Symbol.asyncIterator]();
-  const world: SimWorld = {
-    cwd: options.cwd,
-    readySignal: options.readySignal,
-    print: (line) => write(`${line}\n`),
-    sleep: options.sleep ?? realSleep,
-    now: options.now ?? Date.now,
-    // The answer is the next line of input; the end of input declines.
-    choose: async () => {
-      const next = await lines.next();
-      return !next.done && /^\s*(1|y|yes)\s*$/i.test(next.value);
-    },
-  };
+  // An `ask`'s answer is the next line of input; the end of input declines.
+  const world = createWorld(options, async () => {
+    const next = await lines.next();
+    return !next.done && /^\s*(1|y|yes)\s*$/i.test(next.value);
+  });
   let pending: string[] = [];
   for (;;) {
     const next = await lines.next();

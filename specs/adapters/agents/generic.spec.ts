@@ -1,16 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createGenericProfile, parseCommandLine } from '../../../adapters/agents/generic.js';
+import { createGenericProfile, parseCommandLine, splitWords } from '../../../adapters/agents/generic.js';
 import { UsageError } from '../../../lib/errors.js';
-import type { LaunchContext } from '../../../adapters/agents/types.js';
+import { launchContext } from './launch-context.js';
 
-const context = (options: Record<string, string> = {}): LaunchContext => ({
-  session: 'api',
-  repoPath: '/repos/api',
-  zoroCommand: ['node', '/opt/zoro/dist/bin/zoro.js'],
-  dataDir: '/home/me/.zoro',
-  options,
-});
+const context = launchContext;
 
 test('a command line splits on white space', () => {
   assert.equal(parseCommandLine('  aider   --yes\t--model gpt '), ['aider', '--yes', '--model', 'gpt']);
@@ -41,6 +35,11 @@ test('a generic profile launches its command plus the session\'s agent_args, wit
   const profile = createGenericProfile('aider --yes');
   assert.equal(profile.launch(context()), { command: ['aider', '--yes'], env: {} });
   assert.equal(profile.launch(context({ agent_args: `--model "gpt 5"` })).command, ['aider', '--yes', '--model', 'gpt 5']);
+});
+
+test('argument lists may be empty; a command line may not', () => {
+  assert.equal(splitWords('  '), []);
+  assert.equal(createGenericProfile('aider').launch(context({ agent_args: ' ' })).command, ['aider']);
 });
 
 test('a bad command line fails when the profile is made, not when it launches', () => {

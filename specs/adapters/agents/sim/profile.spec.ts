@@ -1,15 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { simProfile } from '../../../../adapters/agents/sim/profile.js';
-import type { LaunchContext } from '../../../../adapters/agents/types.js';
+import { launchContext } from '../launch-context.js';
 
-const context = (options: Record<string, string> = {}): LaunchContext => ({
-  session: 'api',
-  repoPath: '/repos/api',
-  zoroCommand: ['node', '/opt/zoro/dist/bin/zoro.js'],
-  dataDir: '/home/me/.zoro',
-  options,
-});
+const context = launchContext;
 
 test('sim launches `zoro sim` with no env for the default signal', () => {
   assert.equal(simProfile.launch(context()), { command: ['node', '/opt/zoro/dist/bin/zoro.js', 'sim'], env: {} });
