@@ -131,10 +131,11 @@ export const sessionMachine = setup({
       entry: [
         assign({ ticket: null, reason: null, until: null }),
         sendTo('terminal', { type: 'terminal.disarm' }),
-        { type: 'report', params: ({ context }) => changed(context, 'IDLE', null) },
-        // a pause asked for during the turn takes effect now
+        // A pause asked for during the turn takes effect now. The orchestrator is not told
+        // IDLE on the way: it would dispatch a ticket that the PAUSED session then drops.
         enqueueActions(({ context, enqueue }) => {
           if (context.pausing) enqueue.raise({ type: 'session.pause' });
+          else enqueue({ type: 'report', params: changed(context, 'IDLE', null) });
         }),
       ],
       on: {
