@@ -13,6 +13,9 @@ import { deliverPrompt } from './deliver.js';
 import { ScreenBuffer } from './screen.js';
 import { watchRepo } from './repo-watch.js';
 
+/** A generic agent silent this long after starting is taken to be waiting for input. */
+const GENERIC_QUIET_MS = 1_000;
+
 export interface SessionRuntimeSpec {
   name: string;
   repo_path: string;
@@ -130,22 +133,39 @@ export function createTerminalLogic(deps: SessionDeps) {
       send({ type: 'session.ready' });
     };
 
+    // The wait for the agent's prompt, cancelled when the actor stops (its timer would
+    // otherwise keep the process alive for readyTimeoutMs).
+    let cancelIdleWait: (() => void) | null = null;
+
     const waitForIdle = (t: Terminal, profile: AgentProfile) =>
       new Promise<void>((resolve, reject) => {
-        const check = () => profile.classify(screen.tail(40)) === 'idle';
+        // The generic profile cannot read a program it knows nothing about (its screen reads
+        // 'busy' until the program exits): output gone quiet is the only sign it waits for input.
+        const readsScreen = profile.name !== 'generic';
+        const check = () => readsScreen && profile.classify(screen.tail(40)) === 'idle';
         if (check()) return resolve();
-        const timer = setTimeout(() => {
+        let quiet: NodeJS.Timeout | undefined;
+        const settle = (error?: Error) => {
+          clearTimeout(timer);
+          clearTimeout(quiet);
           off();
-          reject(new Error(`the agent did not show its prompt within ${deps.settings.readyTimeoutMs / 1000} s`));
-        }, deps.settings.readyTimeoutMs);
-        const off = t.onOutput(() => {
-          // screen.push ran first (listener order): the buffer is current
-          if (check()) {
-            clearTimeout(timer);
-            off();
-            resolve();
-          }
-        });
+          cancelIdleWait = null;
+          if (error) reject(error);
+          else resolve();
+        };
+        const restartQuiet = () => {
+          if (readsScreen) return;
+          clearTimeout(quiet);
+          quiet = setTimeout(() => settle(), GENERIC_QUIET_MS);
+        };
+        const timer = setTimeout(
+          () => settle(new Error(`the agent did not show its prompt within ${deps.settings.readyTimeoutMs / 1000} s`)),
+          deps.settings.readyTimeoutMs,
+        );
+        // screen.push ran first (listener order): the buffer is current
+        const off = t.onOutput(() => (check() ? settle() : restartQuiet()));
+        restartQuiet();
+        cancelIdleWait = () => settle(new Error('stopped while waiting for the agent'));
       });
 
     const onExit = (code: number | null, reason: string) => {
@@ -222,6 +242,7 @@ export function createTerminalLogic(deps: SessionDeps) {
 
     return () => {
       stopped = true;
+      cancelIdleWait?.();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       detach();
       terminal?.close().catch(() => undefined /* closing a listener on a gone terminal is no failure */);
