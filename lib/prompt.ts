@@ -45,7 +45,8 @@ export function buildPrompt(input: PromptInput): string {
   if (ticket.signal_cmd) {
     parts.push('', 'When you are done, this check must pass in the repository:', quoteText(ticket.signal_cmd));
   }
-  if (attempt > 1 && feedback) {
+  // Any attempt may carry feedback: a re-approach on attempt 1 brings its diagnosis.
+  if (feedback) {
     parts.push('', `The previous attempt did not pass. What failed (last lines):`, quoteText(feedback));
   }
   parts.push(
