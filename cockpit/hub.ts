@@ -102,7 +102,7 @@ export function createHub(options: HubOptions): Hub {
   function sendFull(client: Client): void {
     client.stale = false;
     const state = latest ?? handle.state();
-    client.socket.send(encode({ type: 'snapshot', state, actors: handle.actors() }), { binary: false });
+    client.socket.send(encode({ type: 'snapshot', state, actors: handle.actors(), full: true }), { binary: false });
   }
 
   function catchUpStale(): void {
@@ -163,7 +163,7 @@ export function createHub(options: HubOptions): Hub {
         clients.delete(client);
       });
       // The page starts from a full picture, then follows the pushes.
-      send(client, { type: 'snapshot', state: handle.state(), actors: handle.actors() });
+      send(client, { type: 'snapshot', state: handle.state(), actors: handle.actors(), full: true });
     },
     get clientCount() {
       return clients.size;

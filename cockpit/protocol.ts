@@ -7,8 +7,11 @@ import type { ZoroEvent } from '../lib/events.js';
 
 /** Server → page over `/ws`. */
 export type ServerMessage =
-  /** The whole state (coalesced: at most one per client per tick) and the actors that changed. */
-  | { type: 'snapshot'; state: ApiState; actors: ActorView[] }
+  /**
+   * The whole state (coalesced: at most one per client per tick) and the actors that changed;
+   * `full`: `actors` lists every actor (on connect, and after a slow client caught up).
+   */
+  | { type: 'snapshot'; state: ApiState; actors: ActorView[]; full?: boolean }
   | { type: 'event'; event: ZoroEvent }
   /** Terminal output of a subscribed session. `reset`: clear first (first message, or a resync after a slow patch). */
   | { type: 'screen'; session: string; data: string; reset: boolean }

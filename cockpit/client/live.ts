@@ -58,7 +58,7 @@ export class Live {
   private receive(message: ServerMessage): void {
     switch (message.type) {
       case 'snapshot':
-        this.store.applySnapshot(message.state, message.actors);
+        this.store.applySnapshot(message.state, message.actors, message.full === true);
         break;
       case 'event':
         this.store.addEvents([message.event]);

@@ -52,7 +52,7 @@ async function boot(): Promise<void> {
   const store = new Store();
   store.info = info;
   const [state, actors] = await Promise.all([get<ApiState>('/api/state'), get<ActorView[]>('/api/actors')]);
-  store.applySnapshot(state, actors);
+  store.applySnapshot(state, actors, true);
   const live = new Live(store);
   live.connect();
   mount(app, store, live);

@@ -33,17 +33,13 @@ export class Store {
     this.changed();
   }
 
-  applySnapshot(state: ApiState, actors: ActorView[]): void {
+  /** `full`: `actors` is every actor, so ones no longer listed are gone. */
+  applySnapshot(state: ApiState, actors: ActorView[], full = false): void {
     this.state = state;
+    if (full) this.actors.clear();
     for (const actor of actors) this.actors.set(actor.id, actor);
     this.addEvents(state.events);
     this.sampleQueues(state);
-    this.changed();
-  }
-
-  setActors(actors: ActorView[]): void {
-    this.actors.clear();
-    for (const actor of actors) this.actors.set(actor.id, actor);
     this.changed();
   }
 

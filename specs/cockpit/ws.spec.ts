@@ -38,6 +38,7 @@ test('the page connects with its cookie and starts from a full snapshot', async 
     assert.is(client.messages[0], first, 'the snapshot comes first');
     assert.equal(first.state.sessions.map((s) => s.name), ['api', 'web']);
     assert.ok(first.actors.some((a) => a.id === 'session:api'));
+    assert.is(first.full, true, 'the first snapshot lists every actor');
   } finally {
     client.close();
   }
