@@ -17,6 +17,10 @@ export function claudeTestEnv(home: string, baseUrl: string, token = 'zoro-offli
     HOME: home,
     ANTHROPIC_BASE_URL: baseUrl,
     ANTHROPIC_AUTH_TOKEN: token,
+    // Empty counts as unset: a key or login inherited from the user's shell would make
+    // Claude Code ask "Do you want to use this API key?" or talk to a real account.
+    ANTHROPIC_API_KEY: '',
+    CLAUDE_CODE_OAUTH_TOKEN: '',
     DISABLE_AUTOUPDATER: '1',
     DISABLE_TELEMETRY: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

@@ -18,8 +18,16 @@ import type { FakeReply } from '../../../fakes/anthropic.js';
 import { startClaudeWorld, type ClaudePane } from './harness.js';
 
 const out = join(projectRoot, 'specs/adapters/agents/claude/screens');
-/** Usage-limit fixtures render the reset time in this zone, three hours ahead, on the hour. */
-const resetEpoch = Math.ceil(Date.now() / 3_600_000) * 3_600 + 3 * 3_600;
+/**
+ * The usage limit resets at the next 8am UTC (at least ten minutes away), which Claude Code,
+ * run with TZ=UTC, always prints as "8am (UTC)": the screen spec relies on that.
+ */
+const resetEpoch = (() => {
+  const at = new Date();
+  at.setUTCHours(8, 0, 0, 0);
+  if (at.getTime() < Date.now() + 600_000) at.setUTCDate(at.getUTCDate() + 1);
+  return at.getTime() / 1000;
+})();
 
 const world = await startClaudeWorld({
   chunkDelayMs: 60,
@@ -103,6 +111,10 @@ try {
   await import('node:fs/promises').then((fs) => fs.mkdir(untrusted));
   const trust = await world.start({}, { cwd: untrusted });
   await save('trust-dialog', await trust.waitForScreen((l) => l.some((x) => x.includes('trust this folder')), 'the trust question'));
+
+  // An API key left in the environment: Claude Code asks whether to use it.
+  const keyed = await world.start({}, { env: { ANTHROPIC_API_KEY: 'sk-ant-fixture-0000000000000000' } });
+  await save('api-key-dialog', await keyed.waitForScreen((l) => l.some((x) => x.includes('Do you want to use this API key?')), 'the API key question'));
 
   // Usage limits, rendered in UTC: a subscriber sees "You've hit your session limit · resets …";
   // an API-billed user sees the retry line while Claude Code retries the 429.
