@@ -12,7 +12,7 @@
  */
 import { createWebSocketInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import type { AnyEventObject, InspectionEvent, MachineContext, Observer } from 'xstate';
+import type { AnyEventObject, InspectionEvent, MachineContext } from 'xstate';
 
 export interface InspectBridgeOptions {
   /** Where to send events: a WebSocket that relays @statelyai/inspect's format. @default `ws://127.0.0.1:${serve.port ?? 8080}` */
@@ -28,8 +28,8 @@ export interface InspectBridgeOptions {
 }
 
 export interface InspectBridge {
-  /** Pass as `createActor(machine, { inspect })`. */
-  inspect: Observer<InspectionEvent>;
+  /** Pass as `createActor(machine, { inspect })`, or call it from your own inspect function. */
+  inspect: (event: InspectionEvent) => void;
   /** The page to open when `serve` started the relay, else null. */
   viewerUrl: string | null;
   stop(): void;
@@ -74,7 +74,7 @@ export function createInspectBridge(options: InspectBridgeOptions = {}): Inspect
     serialize: (event) => scrubDefinition(event, sanitize),
   });
   return {
-    inspect: inspector.inspect,
+    inspect: (event) => inspector.inspect.next?.(event),
     viewerUrl: server ? `http://localhost:${port}` : null,
     stop() {
       inspector.stop();
