@@ -30,6 +30,12 @@ export class LineAssembler {
     return this.cells.join('');
   }
 
+  /** Forget the unfinished line's text, staying in step with an escape sequence cut mid-way. */
+  discardLine(): void {
+    this.cells = [];
+    this.column = 0;
+  }
+
   private endLine(done: string[]): void {
     done.push(this.cells.join(''));
     this.cells = [];

@@ -37,9 +37,12 @@ export class SignalDetector {
     return found;
   }
 
-  /** Output seen before arming must not complete a line after it: forget the partial line. */
+  /**
+   * Output seen before arming must not complete a line after it: forget the partial line.
+   * (Pushing a newline did not: inside a cut escape sequence the parser swallows it.)
+   */
   reset(): void {
-    this.lines.push('\n');
+    this.lines.discardLine();
   }
 }
 
