@@ -44,11 +44,11 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await controlRequest(dataDir, 'POST', '/hook', body, { timeoutMs: HOOK_FORWARD_TIMEOUT_MS });
   } catch (error) {
-    // zoro not running is normal for a user-level hook: say nothing. Anything else is worth
-    // a line on stderr, which Claude keeps out of the conversation for a hook that exits 0.
-    if (!(error instanceof ControlError && error.kind === 'not_running')) {
-      process.stderr.write(`zoro hook ${event}: ${errorMessage(error)}\n`);
-    }
+    // For a user-level hook it is normal that zoro is not running, or runs no session in
+    // this folder (404): say nothing. Anything else is worth a line on stderr, which Claude
+    // keeps out of the conversation for a hook that exits 0.
+    const normal = error instanceof ControlError && (error.kind === 'not_running' || (error.kind === 'http' && error.status === 404));
+    if (!normal) process.stderr.write(`zoro hook ${event}: ${errorMessage(error)}\n`);
   }
   return 0;
 }

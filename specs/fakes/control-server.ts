@@ -28,7 +28,7 @@ export interface ReceivedHook {
 export interface ControlServerOptions {
   /** Hold every answer this long (to test the client's timeout). */
   delayMs?: number;
-  /** Answer other routes; default 404. */
+  /** Answer a call itself (any route, `/hook` included); null leaves it to the default (`/hook` → ok, others 404). */
   route?: (call: ControlCall) => { status: number; body: Json } | null;
 }
 
@@ -67,6 +67,8 @@ export async function startControlServer(dataDir: string, options: ControlServer
     const call = { method: req.method ?? 'GET', path: req.url ?? '/', body };
     calls.push(call);
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    const routed = options.route?.(call);
+    if (routed) return send(res, routed.status, routed.body);
     if (call.method === 'POST' && call.path === '/hook') {
       const hook = asHook(body);
       if (!hook) return send(res, 400, { error: 'expected {"event","session","cwd","payload"}' });
@@ -79,8 +81,7 @@ export async function startControlServer(dataDir: string, options: ControlServer
       }
       return send(res, 200, { ok: true });
     }
-    const answer = options.route?.(call) ?? { status: 404, body: { error: `no route ${call.method} ${call.path}` } };
-    send(res, answer.status, answer.body);
+    send(res, 404, { error: `no route ${call.method} ${call.path}` });
   }
 
   await unlink(socketPath).catch((error: NodeJS.ErrnoException) => {

@@ -217,6 +217,20 @@ test('a zoro that hangs costs the hook at most its 1.5 s limit, and it still exi
   await rm(dataDir, { recursive: true });
 });
 
+test('a zoro that runs no session in this folder is normal for a user-level hook; a failing one gets a line on stderr', async () => {
+  const dataDir = await scratch();
+  let status = 404;
+  const control = await startControlServer(dataDir, { route: () => ({ status, body: { error: 'no session works in this directory' } }) });
+  const unknown = await runHook(['Stop'], STOP, { ZORO_DATA_DIR: dataDir });
+  assert.equal([unknown.code, unknown.stderr], [0, '']);
+  status = 500;
+  const failing = await runHook(['Stop'], STOP, { ZORO_DATA_DIR: dataDir });
+  assert.is(failing.code, 0);
+  assert.match(failing.stderr, 'HTTP 500');
+  await control.close();
+  await rm(dataDir, { recursive: true });
+});
+
 test('in a session zoro started, the user-level hook stands aside for the per-run one', async () => {
   const dataDir = await scratch();
   const control = await startControlServer(dataDir);

@@ -71,7 +71,9 @@ test('a prompt counts as taken once the turn starts, and not while it still sits
   assert.ok(promptTaken('', screen('permission-prompt')));
   assert.ok(promptTaken('', screen('finished-turn')), 'a turn that already ended took it too');
   assert.ok(promptTaken('… esc to interrupt · ← for agents', screen('input-holds-prompt')), 'the busy footer in the output since Enter');
-  assert.ok(claudeProfile.submitted('\u001b[3G\u001b[38;5;246mesc to interrupt\u001b[39m', screen('input-holds-prompt')), 'raw output is stripped of escapes first');
+  // As the renderer writes the footer: each word placed with a cursor-column move.
+  const footer = '\u001b[3G\u001b[38;5;246mesc\u001b[7Gto\u001b[10Ginterrupt\u001b[20G·\u001b[22G←\u001b[24Gfor\u001b[28Gagents\u001b[39m\r\r\n';
+  assert.ok(claudeProfile.submitted(footer, screen('input-holds-prompt')), 'raw output is made visible first');
 });
 
 test('lines assembled from the raw output stream read as the screen did at each moment', () => {
