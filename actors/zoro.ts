@@ -155,7 +155,12 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
   });
 
   const actor: Actor<typeof machine> = createActor(machine, {
-    input: { clock: { now }, settings: settingsFrom(config), tickets: stored.tickets as TicketRecord[] },
+    input: {
+      clock: { now },
+      settings: settingsFrom(config),
+      tickets: stored.tickets as TicketRecord[],
+      repos: Object.fromEntries(config.sessions.map((s) => [s.name, s.repo_path])),
+    },
     inspect: (event) => {
       watch.inspect(event);
       options.inspect?.(event);

@@ -84,6 +84,11 @@ export interface OrchestratorInput {
   settings: OrchestratorSettings;
   /** Tickets from the store: settled ones are kept for dependencies, the rest respawned. */
   tickets: TicketRecord[];
+  /**
+   * Each configured session's repo at start (name → repo_path): where a restored in-flight
+   * ticket's signal_cmd runs, since the record keeps only the session's name.
+   */
+  repos?: Record<string, string>;
 }
 
 export type OrchestratorEvent =
@@ -437,7 +442,8 @@ export const orchestratorMachine = setup({
       }
       if (kind === 'ticket' && context.tickets[name]) {
         const entry = context.tickets[name];
-        const ref = spawn('ticket', { id: `ticket:${name}`, input: { record: entry.record, limits: context.settings.limits, detailsLoaded: true } });
+        const repo = entry.record.session ? (context.sessions[entry.record.session]?.spec.repo_path ?? null) : null;
+        const ref = spawn('ticket', { id: `ticket:${name}`, input: { record: entry.record, limits: context.settings.limits, detailsLoaded: true, repo } });
         return { tickets: { ...context.tickets, [name]: { ...entry, ref } } };
       }
       return {};
@@ -460,7 +466,12 @@ export const orchestratorMachine = setup({
       tickets[record.id] = {
         record,
         dispatchable: false,
-        ref: live ? spawn('ticket', { id: `ticket:${record.id}`, input: { record, limits: input.settings.limits, detailsLoaded: true } }) : null,
+        ref: live
+          ? spawn('ticket', {
+              id: `ticket:${record.id}`,
+              input: { record, limits: input.settings.limits, detailsLoaded: true, repo: record.session ? (input.repos?.[record.session] ?? null) : null },
+            })
+          : null,
       };
     }
     return { clock: input.clock, settings: input.settings, sessions: {}, tickets, pollers: {}, nextSeq, tick: 0, restarts: {} };
