@@ -24,7 +24,8 @@ export async function deliverPrompt(terminal: Terminal, profile: AgentProfile, s
   if (profile.bracketedPaste) await terminal.paste(prompt);
   else for (const line of prompt.split('\n')) await terminal.type(line);
   // Let the agent take in the paste before Enter, so Enter is not part of it.
-  await quiet(terminal, 80, 1_000);
+  const settle = profile.pasteSettleMs ?? 80;
+  if (settle > 0) await quiet(terminal, settle, 1_000);
 
   let since = '';
   const off = terminal.onOutput((chunk) => (since += chunk));

@@ -32,6 +32,7 @@ function incoming(provider: TicketProvider, ticket: ProviderTicket, deps: PollDe
     description: ticket.description,
     context: ticket.context,
     project_id: ticket.projectId,
+    ...(ticket.projectIds ? { project_ids: ticket.projectIds } : {}),
     signal_cmd: ticket.signalCmd,
     depends_on: ticket.dependsOn.map((id) => deps.globalId(provider.name, id)),
     url: ticket.url,

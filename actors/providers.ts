@@ -1,7 +1,6 @@
 import type { ProviderSection, ZoroConfig } from '../adapters/config/types.js';
-import { planProviderFromSection } from '../adapters/providers/plan/index.js';
+import { createProvider } from '../adapters/providers/registry.js';
 import type { TicketProvider } from '../adapters/providers/types.js';
-import { ConfigError } from '../lib/errors.js';
 
 /**
  * The configured ticket providers, rebuilt when their section changes on reload. Also the
@@ -12,7 +11,11 @@ export class ProviderSet {
   private readonly providers = new Map<string, { section: string; provider: TicketProvider }>();
   private prefixed = new Set<string>();
 
-  constructor(config: ZoroConfig) {
+  constructor(
+    config: ZoroConfig,
+    /** Providers' one-off notices (a paid-only API, each retry) for the event log. */
+    private readonly log: (provider: string, message: string) => void = () => undefined,
+  ) {
     this.update(config);
   }
 
@@ -29,7 +32,7 @@ export class ProviderSet {
       const existing = this.providers.get(section.name);
       if (existing?.section === key) continue;
       void existing?.provider.close?.();
-      this.providers.set(section.name, { section: key, provider: createProvider(section) });
+      this.providers.set(section.name, { section: key, provider: createProvider(section, { log: (message: string) => this.log(section.name, message) }) });
     }
     const plans = config.providers.filter((p) => p.type === 'plan').map((p) => p.name);
     this.prefixed = new Set(plans.slice(1));
@@ -58,9 +61,4 @@ export class ProviderSet {
   async close(): Promise<void> {
     await Promise.all([...this.providers.values()].map((e) => e.provider.close?.()));
   }
-}
-
-function createProvider(section: ProviderSection): TicketProvider {
-  if (section.type === 'plan') return planProviderFromSection(section);
-  throw new ConfigError(section.file, section.line, 'type', `provider type ${section.type} is not available in this build`);
 }

@@ -1,8 +1,7 @@
 import type { ZoroConfig } from '../adapters/config/types.js';
-import { createRuntime } from '../adapters/terminals/index.js';
+import { createRuntime, type Iterm2RuntimeOptions } from '../adapters/terminals/index.js';
 import type { TerminalRuntime } from '../adapters/terminals/types.js';
 import { tmux, TmuxCommandError, type TmuxRuntime } from '../adapters/terminals/tmux/index.js';
-import { TerminalError } from '../lib/errors.js';
 
 type RuntimeName = 'tmux' | 'pty' | 'iterm2';
 
@@ -12,7 +11,12 @@ export class RuntimeSet {
 
   constructor(
     private readonly config: ZoroConfig,
-    private readonly options: { given?: Partial<Record<RuntimeName, TerminalRuntime>>; tmuxSocket?: string },
+    private readonly options: {
+      given?: Partial<Record<RuntimeName, TerminalRuntime>>;
+      tmuxSocket?: string;
+      /** Which sessions may get a new iTerm2 tab, running what; where its warnings go. */
+      iterm2?: Pick<Iterm2RuntimeOptions, 'autoCreate' | 'agentCommand' | 'onWarning'>;
+    },
   ) {}
 
   get(name: RuntimeName): TerminalRuntime {
@@ -21,20 +25,9 @@ export class RuntimeSet {
     let runtime: TerminalRuntime;
     if (name === 'tmux') runtime = createRuntime('tmux', { socketName: this.options.tmuxSocket });
     else if (name === 'pty') runtime = createRuntime('pty', {});
-    else runtime = this.iterm2();
+    else runtime = createRuntime('iterm2', { socketPath: this.config.zoro.iterm2_socket, ...this.options.iterm2 });
     this.runtimes.set(name, runtime);
     return runtime;
-  }
-
-  private iterm2(): TerminalRuntime {
-    const create = (createRuntime as unknown as (name: string, options: object) => TerminalRuntime | undefined);
-    try {
-      const runtime = create('iterm2', { socketPath: this.config.zoro.iterm2_socket });
-      if (runtime) return runtime;
-    } catch (error) {
-      throw new TerminalError('iterm2', (error as Error).message, { cause: error });
-    }
-    throw new TerminalError('iterm2', 'this build has no iTerm2 runtime');
   }
 
   /** Release control clients; with killAgents also end the agents zoro started. */

@@ -6,7 +6,7 @@
 import { fromCallback } from 'xstate';
 import type { AgentProfile } from '../adapters/agents/types.js';
 import type { Terminal, TerminalRuntime } from '../adapters/terminals/types.js';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage, TerminalError } from '../lib/errors.js';
 import { isSignalLine } from '../lib/signal.js';
 import type { SessionEvent, TerminalCommand } from '../machines/session.js';
 import { deliverPrompt } from './deliver.js';
@@ -60,6 +60,7 @@ export function createTerminalLogic(deps: SessionDeps) {
     let reconnects = 0;
     let reconnectTimer: NodeJS.Timeout | null = null;
     let stopRepoWatch: (() => void) | null = null;
+    let stopAppearWatch: (() => void) | null = null;
     // A turn in progress: which ticket, and whether its signal has been seen.
     let turn: { ticketId: string; delivered: boolean; signalSeen: boolean } | null = null;
 
@@ -104,6 +105,12 @@ export function createTerminalLogic(deps: SessionDeps) {
       if (found && !found.alive()) {
         await found.close({ kill: true });
         found = null;
+      }
+      // Terminals the user opens (iTerm2 tabs): when one closes, the session waits for a new
+      // one in the repo rather than opening one unasked (auto_create makes attach open it).
+      if (runtime.onSessionAppeared) stopAppearWatch ??= runtime.onSessionAppeared(spec.repo_path, () => send({ type: 'session.reconnected' }));
+      if (!found && runtime.onSessionAppeared) {
+        throw new TerminalError(runtime.name, `no terminal is open in ${spec.repo_path}: open one there (or set auto_create = true)`);
       }
       if (found) {
         terminal = found;
@@ -189,7 +196,7 @@ export function createTerminalLogic(deps: SessionDeps) {
     const fail = (error: unknown) => {
       if (stopped) return;
       send({ type: 'session.unreachable', reason: errorMessage(error) });
-      if (startedByZoro || !terminal) scheduleReconnect();
+      if (stopAppearWatch === null && (startedByZoro || !terminal)) scheduleReconnect();
     };
 
     const deliver = async (command: Extract<TerminalCommand, { type: 'terminal.deliver' }>) => {

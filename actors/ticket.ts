@@ -54,9 +54,9 @@ export function createTicketLogic(deps: TicketDeps) {
       const resumed = deps.openWriteBacks.delete(id);
       await deps.journal.begin({ id, kind: 'writeback', ticket: record.id });
       try {
-        // After a crash mid-write-back the comment may already be there; closing twice is harmless.
-        if (!resumed) await provider.comment(record.external_id, doneComment(record), signal);
-        await provider.complete(record.external_id, record.summary ?? '', signal);
+        // complete() posts its text as the closing comment. After a crash mid-write-back that
+        // comment may already be there: complete again, without the text.
+        await provider.complete(record.external_id, resumed ? '' : doneComment(record), signal);
       } catch (error) {
         throw Object.assign(new ZoroError(`${provider.name}: ${errorMessage(error)}`, { cause: error }), { at: deps.now() });
       } finally {

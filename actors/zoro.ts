@@ -70,8 +70,19 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
   const openJournal = new Set(stored.journal.map((e) => e.id));
   const listeners = new Set<(message: PushMessage) => void>();
   const screens = new Map<string, ScreenBuffer>();
-  const providers = new ProviderSet(config);
-  const runtimes = new RuntimeSet(config, { given: options.runtimes, tmuxSocket: options.tmuxSocket });
+  const providers = new ProviderSet(config, (provider, message) => log({ type: 'provider.notice', provider, message }));
+  const runtimes = new RuntimeSet(config, {
+    given: options.runtimes,
+    tmuxSocket: options.tmuxSocket,
+    iterm2: {
+      autoCreate: (target) => spec(target.name)?.options.auto_create === 'true',
+      agentCommand: (target) => {
+        const s = spec(target.name);
+        return s ? launchEnv(s) : null;
+      },
+      onWarning: (message) => log({ type: 'terminal.warning', message: `iTerm2: ${message}` }),
+    },
+  });
   const now = () => new Date().toISOString();
 
   const screen = (name: string) => {
@@ -95,6 +106,18 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     return event;
   };
 
+  /** How a session's agent starts: its profile's argv and env, plus how to reach zoro. */
+  function launchEnv(s: SessionRuntimeSpec): { command: string[]; env: Record<string, string> } {
+    const launch = profileFor(s.agent).launch({
+      session: s.name,
+      repoPath: s.repo_path,
+      zoroCommand: zoroCommand(),
+      dataDir: config.zoro.data_dir,
+      options: { ...s.options, ready_signal: config.zoro.ready_signal },
+    });
+    return { command: launch.command, env: { ...launch.env, ZORO_SESSION: s.name, ZORO_DATA_DIR: config.zoro.data_dir } };
+  }
+
   const spec = (name: string): SessionRuntimeSpec | null => {
     const s = config.sessions.find((x) => x.name === name);
     return s ? { name: s.name, repo_path: s.repo_path, agent: s.agent, runtime: s.runtime, options: s.options } : null;
@@ -105,14 +128,7 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     runtime: (name) => runtimes.get(name),
     profile: (agent) => profileFor(agent),
     screen,
-    launchEnv: (s) => {
-      const profile = profileFor(s.agent);
-      const launch = profile.launch({ session: s.name, repoPath: s.repo_path, zoroCommand: zoroCommand(), dataDir: config.zoro.data_dir, options: s.options });
-      return {
-        command: launch.command,
-        env: { ...launch.env, ZORO_SESSION: s.name, ZORO_DATA_DIR: config.zoro.data_dir, ZORO_READY_SIGNAL: config.zoro.ready_signal },
-      };
-    },
+    launchEnv,
     journal: { begin: (e) => store.journalBegin(e), end: (id) => store.journalEnd(id) },
     warn: (session, message) => log({ type: 'session.warning', session, message }),
     settings: {

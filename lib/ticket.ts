@@ -51,6 +51,8 @@ export interface TicketRecord {
   comments: TicketComment[];
   url: string | null;
   project_id: string | null;
+  /** Every project the ticket is in (an Asana task can be in several); routing matches any. */
+  project_ids?: string[];
   signal_cmd: string | null;
   depends_on: string[];
   /** Sessions named explicitly (`zoro add --session`); empty = routed by project. */

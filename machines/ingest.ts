@@ -12,6 +12,7 @@ export interface IncomingTicket {
   description: string;
   context: string;
   project_id: string | null;
+  project_ids?: string[];
   signal_cmd: string | null;
   depends_on: string[];
   url: string | null;
@@ -32,6 +33,7 @@ export function newRecord(ticket: IncomingTicket, seq: number, at: string): Tick
     comments: [],
     url: ticket.url,
     project_id: ticket.project_id,
+    ...(ticket.project_ids ? { project_ids: ticket.project_ids } : {}),
     signal_cmd: ticket.signal_cmd,
     depends_on: ticket.depends_on,
     sessions: ticket.sessions ?? [],

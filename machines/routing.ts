@@ -23,8 +23,9 @@ export interface RouteTicket {
 export function candidates(ticket: TicketRecord, sessions: RouteSession[]): RouteSession[] {
   const executors = sessions.filter((s) => s.role === 'executor');
   if (ticket.sessions.length > 0) return executors.filter((s) => ticket.sessions.includes(s.name));
-  if (ticket.project_id !== null) {
-    const byProject = executors.filter((s) => s.project_ids.includes(ticket.project_id!));
+  const projects = ticket.project_ids?.length ? ticket.project_ids : ticket.project_id !== null ? [ticket.project_id] : [];
+  if (projects.length > 0) {
+    const byProject = executors.filter((s) => s.project_ids.some((p) => projects.includes(p)));
     if (byProject.length > 0) return byProject;
   }
   // No session claims the project: sessions that take this provider's tickets and are not

@@ -94,6 +94,7 @@ export const PROVIDER_KEYS: Record<ProviderType, Record<string, string>> = {
     my_user_id: 'your user id',
     status_column: 'the status column id',
     done_label: 'the status label that means done',
+    api_version: 'the API-Version header (default 2026-01)',
   },
   github: { token: 'GitHub token (repo scope)', username: 'your login (else asked of the API)', repos: 'owner/name, comma-separated; empty = all' },
   linear: { api_key: 'Linear API key', team_keys: 'team keys, comma-separated' },
