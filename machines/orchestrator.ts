@@ -347,8 +347,12 @@ export const orchestratorMachine = setup({
             enqueue.sendTo(ticket.ref, { type: 'ticket.escalate', reason: `stuck after ${ticket.record.reapproaches} re-approaches: ${reason}`, at: context.clock.now() });
             enqueue.sendTo(entry.ref, { type: 'session.give_up', reason: `escalated ${ticket.record.id}: ${reason}` });
           }
-          sessions[event.name] = { ...next, awaiting: key };
+        } else {
+          // Its ticket is no longer in its hands (cancelled, or already being verified):
+          // nothing to re-approach, and left alone the session would stay in ERROR_LOOP.
+          enqueue.sendTo(entry.ref, { type: 'session.release' });
         }
+        sessions[event.name] = { ...next, awaiting: key };
       }
       enqueue.assign({ sessions, tickets, tick });
     }),
