@@ -8,6 +8,7 @@ import { startControlServer } from '../actors/control.js';
 import type { RunSummary } from '../actors/view.js';
 import { createProgress } from './progress.js';
 import { startCockpitFor, type CockpitRun } from './cockpit.js';
+import { createInspectBridge } from '../cockpit/inspect.js';
 
 export interface ServeOptions {
   config: ZoroConfig;
@@ -28,12 +29,16 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
   const progress = createProgress(out, { verbose: process.env.ZORO_VERBOSE === '1' });
+  // --inspect: Stately's inspector protocol, for their own inspector where the user has it.
+  const bridge = options.inspect ? createInspectBridge({ serve: {} }) : null;
+  if (bridge) out.write(`inspector: ${bridge.viewerUrl}\n`);
   const zoro = await startZoro({
     config: options.config,
     reload: options.reload,
     once: options.once,
     tmuxSocket: options.tmuxSocket,
     onEvent: (event) => progress.event(event),
+    inspect: bridge?.inspect,
   });
   const control = await startControlServer({
     dataDir: options.config.zoro.data_dir,
@@ -64,6 +69,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     await cockpit?.close();
     await control.close();
     await zoro.stop({ killAgents: options.killAgentsOnExit });
+    bridge?.stop();
     if (summary) {
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else out.write(describe(summary));

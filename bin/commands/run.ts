@@ -7,7 +7,7 @@ import { configPath } from '../../adapters/config/paths.js';
 import { intFlag, parseFlags } from '../args.js';
 import { serve } from '../serve.js';
 
-export const RUN_HELP = `usage: zoro [--config FILE] [--once] [--json] [--port N | --no-cockpit]
+export const RUN_HELP = `usage: zoro [--config FILE] [--once] [--json] [--port N | --no-cockpit] [--inspect]
        zoro COMMAND …
 
 Runs zoro from access.txt: polls the ticket providers, routes each ticket to the session that
@@ -18,6 +18,7 @@ owns its project, types the prompt, watches the agent, verifies, writes back, es
   --json          with --once: the summary as one JSON document on stdout
   --port N        cockpit port (default: web_port, 7070)
   --no-cockpit    no web cockpit
+  --inspect       also stream inspection events in @statelyai/inspect's format (relay on :8080)
 
 commands:
   demo            a self-contained team on a sample plan (no setup needed)
