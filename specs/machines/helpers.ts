@@ -92,26 +92,32 @@ export function startSession(options: {
 
 /**
  * A promise actor whose calls wait until the spec settles them: `pending` lists the calls
- * in order, each with its input and `resolve` / `reject`.
+ * in order, each with its input and `resolve` / `reject`. A call whose actor is stopped
+ * (its state was left) leaves `pending` by itself.
  */
 export function controlledPromise<I, O>() {
   const pending: { input: I; resolve: (value: O) => void; reject: (error: Error) => void }[] = [];
   const calls: I[] = [];
   const logic = fromPromise<O, I>(
-    ({ input }) =>
+    ({ input, signal }) =>
       new Promise<O>((resolve, reject) => {
         calls.push(input);
+        const leave = () => {
+          const at = pending.indexOf(call);
+          if (at >= 0) pending.splice(at, 1);
+        };
         const call = {
           input,
           resolve: (value: O) => {
-            pending.splice(pending.indexOf(call), 1);
+            leave();
             resolve(value);
           },
           reject: (error: Error) => {
-            pending.splice(pending.indexOf(call), 1);
+            leave();
             reject(error);
           },
         };
+        signal.addEventListener('abort', leave, { once: true });
         pending.push(call);
       }),
   );

@@ -4,7 +4,7 @@
  * per session that the spec drives, promise fakes for details / verify / review /
  * write-back that the spec settles, an idle poller, and a SimulatedClock for timers.
  */
-import { createActor, fromCallback, sendParent, SimulatedClock, type AnyActorLogic, type AnyActorRef } from 'xstate';
+import { createActor, fromCallback, sendParent, SimulatedClock, type AnyActorLogic, type AnyActorRef, type InspectionEvent } from 'xstate';
 import type { TicketRecord } from '../../lib/ticket.js';
 import type { IncomingTicket } from '../../machines/ingest.js';
 import {
@@ -74,6 +74,8 @@ export interface HarnessOptions {
   session?: AnyActorLogic;
   /** Called for every terminal command, with the session's name. */
   onTerminalCommand?: (session: string, command: TerminalCommand) => void;
+  /** XState's inspection stream of the whole actor system. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export function createHarness(options: HarnessOptions = {}) {
@@ -113,6 +115,7 @@ export function createHarness(options: HarnessOptions = {}) {
   });
   const actor = createActor(machine, {
     clock,
+    inspect: options.inspect,
     input: {
       clock: { now: () => new Date(Date.UTC(2024, 0, 1) + clock.now()).toISOString() },
       settings: settings(options.settings),

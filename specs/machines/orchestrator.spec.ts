@@ -192,6 +192,18 @@ test('an ERROR_LOOP is re-approached max_reapproach times, then the ticket is es
   assert.equal(h.logs.filter((l) => l.type === 'session.reapproach').length, 2);
 });
 
+test('a session that loops on a ticket cancelled under it is released, and takes the next ticket', () => {
+  const h = createHarness();
+  h.start([sessionSpec('web')]);
+  h.poll([incoming('1'), incoming('2')]);
+  h.actor.send({ type: 'ctl.cancel', ticket: '1' });
+  assert.is(h.ticket('1').status, 'cancelled');
+  h.toSession('web', { type: 'session.error_loop', reason: 'the same error keeps appearing' });
+  assert.is(h.ticket('1').reapproaches, 0, 'nothing to re-approach');
+  assert.equal(h.deliveries('web').map((d) => d.ticketId), ['1', '2']);
+  assert.equal(h.sessionValue('web'), { BUSY: 'working' });
+});
+
 test('a pause asked for during a turn takes effect at its end, and no ticket is typed into the paused session', async () => {
   const h = createHarness();
   h.start([sessionSpec('web')]);
