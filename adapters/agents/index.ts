@@ -8,18 +8,16 @@
 import type { AgentProfile } from './types.js';
 import { createGenericProfile } from './generic.js';
 import { simProfile } from './sim/profile.js';
+import { claudeProfile } from './claude/index.js';
 
 export { createGenericProfile, parseCommandLine, splitWords } from './generic.js';
 export { simProfile } from './sim/profile.js';
+export { claudeProfile } from './claude/index.js';
 
 /** Throws UsageError when `agent` is an empty or badly quoted command line. */
 export function profileFor(agent: string): AgentProfile {
   const name = agent.trim();
   if (name === 'sim') return simProfile;
-  if (name === 'claude') {
-    // CLAUDE PROFILE: adapters/agents/claude/ registers its profile here. Until then,
-    // `claude` runs as a generic command (busy until it exits).
-    return createGenericProfile('claude');
-  }
+  if (name === 'claude') return claudeProfile;
   return createGenericProfile(name);
 }

@@ -3,7 +3,8 @@
  *
  * Per-session options (access.txt `[session:NAME]` keys, all optional):
  *   claude_command     the command that runs Claude Code (default `claude`)
- *   claude_args        more arguments, shell-style words (`--model opus`)
+ *   model              Claude Code's model (`--model`)
+ *   agent_args         more arguments, shell-style words (`--verbose`); also `claude_args`
  *   permission_mode    acceptEdits (default) | default | plan | auto | dontAsk | bypassPermissions
  *   claude_session_id  the Claude session (conversation) id, a UUID, so zoro can resume it
  *   claude_resume      `true`: continue that conversation (`--resume`) instead of starting it
@@ -81,7 +82,11 @@ function launch(context: LaunchContext): { command: string[]; env: Record<string
     resume: options.claude_resume?.toLowerCase() === 'true',
     permissionMode: mode,
     settings: hooks ? JSON.stringify(sessionSettings(context.zoroCommand, { permissionMode: mode })) : null,
-    extraArgs: splitWords(options.claude_args ?? '', 'claude_args'),
+    extraArgs: [
+      ...(options.model ? ['--model', options.model] : []),
+      ...splitWords(options.agent_args ?? '', 'agent_args'),
+      ...splitWords(options.claude_args ?? '', 'claude_args'),
+    ],
   });
   const env: Record<string, string> = {
     ZORO_SESSION: context.session,

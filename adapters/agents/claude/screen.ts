@@ -10,6 +10,7 @@
  * never from a line being present somewhere in the tail.
  */
 import type { ScreenState } from '../types.js';
+import { isExitMark } from '../screen.js';
 import { parseDuration, parseWallTime, resolveWallTime } from './reset-time.js';
 
 type Anchor = 'busy' | 'idle' | 'needs_human' | 'exited';
@@ -31,7 +32,7 @@ const TURN_DONE = /(?:^|\s)\S*ed for \d+(?:\.\d+)?(?:ms|s|m|h)\b/;
 const CHOICE = /^\s*❯\s*1\.\s+\S/;
 /** The hint under a question: `Esc to cancel · Tab to amend`, `Enter to confirm · Esc to cancel`. */
 const QUESTION_HINT = /\bEsc to cancel\b|\bEnter to confirm\b/;
-/** What `/exit` (or Ctrl-C twice) prints as it quits. */
+/** What `/exit` (or Ctrl-C twice) prints as it quits. (The runtimes' own marks, such as tmux's "Pane is dead", count too.) */
 const EXITED = /^\s*Resume this session with:|^\s*claude --resume [0-9a-f-]{36}\s*$/;
 /** A horizontal rule of the input box. */
 const RULE = /^\s*─{8,}\s*$/;
@@ -39,7 +40,7 @@ const RULE = /^\s*─{8,}\s*$/;
 const INPUT = /^\s*❯(?:\s(?!\s*\d+\.\s)(.*))?$/;
 
 function anchorOf(line: string, previous: string | undefined): Anchor | null {
-  if (EXITED.test(line)) return 'exited';
+  if (EXITED.test(line) || isExitMark(line)) return 'exited';
   if (CHOICE.test(line) || QUESTION_HINT.test(line)) return 'needs_human';
   if (BUSY_FOOTER.test(line)) return 'busy';
   // The finished-turn row starts with a spinner glyph too, so it is tested first.

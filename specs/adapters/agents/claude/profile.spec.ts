@@ -17,6 +17,7 @@ import {
 import { shellJoin, splitWords } from '../../../../adapters/agents/claude/shell.js';
 import { ConfigError } from '../../../../lib/errors.js';
 import type { LaunchContext } from '../../../../adapters/agents/types.js';
+import { profileFor } from '../../../../adapters/agents/index.js';
 
 const ID = '3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e';
 const context = (options: Record<string, string> = {}): LaunchContext => ({
@@ -73,6 +74,15 @@ test('access.txt options choose the command, extra arguments, the permission mod
     '--model', 'opus', '--append-system-prompt', "Be brief, it's late",
   ]);
   assert.is(env.ZORO_SESSION_HOOKS, undefined);
+});
+
+test('the common agent options work too: model and agent_args', () => {
+  const { command } = claudeProfile.launch(context({ model: 'opus', agent_args: '--verbose', claude_args: '--debug' }));
+  assert.equal(command.slice(-4), ['--model', 'opus', '--verbose', '--debug']);
+});
+
+test('`agent = claude` in access.txt runs this profile', () => {
+  assert.is(profileFor('claude'), claudeProfile);
 });
 
 test('a permission mode Claude Code does not know is a config error naming the key', () => {

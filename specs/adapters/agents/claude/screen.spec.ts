@@ -39,6 +39,10 @@ for (const [name, state] of Object.entries(expected)) {
   });
 }
 
+test('a terminal whose program ended reads as exited, whatever Claude Code showed last', () => {
+  assert.is(classifyScreen([...screen('busy'), 'Pane is dead (status 1, Sun Nov 22 04:42:00 2026)']), 'exited');
+});
+
 test('nothing recognisable yet (an empty pane, a shell) reads as starting', () => {
   assert.is(classifyScreen([]), 'starting');
   assert.is(classifyScreen(['$ claude', '']), 'starting');
