@@ -182,7 +182,11 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
       options.inspect?.(event);
     },
   });
-  actor.on('log', ({ entry }) => log(entry));
+  actor.on('log', ({ entry }) => {
+    log(entry);
+    // The tracker hears when work starts (once per ticket; a retry is no news upstream).
+    if (entry.type === 'ticket.delivered' && entry.data?.attempt === 1 && entry.ticket) commentStarted(entry.ticket, entry.session ?? '?');
+  });
   actor.on('persist.ticket', ({ record }) => store.putTicket(record as never));
   actor.on('persist.session', ({ session }) => store.putSession({ name: session.name, state: session.state, ticket: session.ticketId }));
 
@@ -233,6 +237,15 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     retry: (id) => actor.send({ type: 'ctl.retry', ticket: id }),
     cancel: (id) => actor.send({ type: 'ctl.cancel', ticket: id }),
   };
+
+  function commentStarted(ticketId: string, session: string): void {
+    const record = actor.getSnapshot().context.tickets[ticketId]?.record;
+    const provider = record ? providers.get(record.provider) : null;
+    if (!record || !provider || provider.type === 'plan') return;
+    provider
+      .comment(record.external_id, `zoro: session ${session} started working on this.`)
+      .catch((error: unknown) => log({ type: 'provider.write_failed', provider: provider.name, ticket: ticketId, message: `${ticketId}: could not comment on ${provider.name}: ${(error as Error).message}` }));
+  }
 
   /** A command for a session, refused (InvalidTransitionError) when its state does not accept it. */
   function sessionCommand(name: string, event: string, command: OrchestratorEvent): void {

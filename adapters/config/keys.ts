@@ -68,7 +68,7 @@ export const SESSION_KEYS = {
 export const AGENT_OPTIONS: Record<string, string> = {
   permission_mode: 'Claude Code --permission-mode (default, acceptEdits, plan, bypassPermissions)',
   agent_args: 'extra command-line arguments for the agent',
-  auto_create: 'create repo_path (and a terminal for it) when missing: true | false',
+  auto_create: 'iTerm2: open a tab running the agent in repo_path when none is there: true | false',
   model: "the agent's own model (claude --model)",
 };
 
