@@ -26,6 +26,12 @@ test('a ticket goes to the sessions whose project_ids contain its project', () =
   assert.equal(names(candidates(ticketRecord({ id: '2', project_id: 'web' }), sessions)), ['web']);
 });
 
+test('a ticket in several projects goes to every session that claims one of them', () => {
+  const docs = session('docs', { project_ids: ['docs'] });
+  const ticket = ticketRecord({ id: '1', project_id: 'web', project_ids: ['web', 'worker'] });
+  assert.equal(names(candidates(ticket, [web, api, docs, anything])), ['web', 'api']);
+});
+
 test('a project no session claims goes to the sessions bound to no project', () => {
   assert.equal(names(candidates(ticketRecord({ id: '1', project_id: 'docs' }), [web, api, anything])), ['any']);
   assert.equal(names(candidates(ticketRecord({ id: '2', project_id: 'docs' }), [web, api])), []);
