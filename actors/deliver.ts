@@ -20,6 +20,8 @@ export async function deliverPrompt(terminal: Terminal, profile: AgentProfile, s
   if (options.interruptFirst) {
     for (const key of profile.interruptKeys) await terminal.press(key);
     await quiet(terminal, 400, 3_000);
+    // An interrupted prompt may be put back in the input box; the new one must not join it.
+    for (const key of profile.clearInputKeys ?? []) await terminal.press(key);
   }
   if (profile.bracketedPaste) await terminal.paste(prompt);
   else for (const line of prompt.split('\n')) await terminal.type(line);

@@ -85,6 +85,12 @@ export function createTerminalLogic(deps: SessionDeps) {
       if (repeatedError) send({ type: 'session.error_loop', reason: `the same error keeps appearing: ${repeatedError}` });
       if (turn !== current) return;
       const profile = currentProfile();
+      const limit = profile?.parseUsageLimit?.(screen.tail(20), new Date());
+      if (limit && current.delivered && !current.signalSeen) {
+        const waitMs = Math.max(0, limit.resetAt.getTime() - Date.now());
+        send({ type: 'session.limited', until: limit.resetAt.toISOString(), waitMs, message: `usage limit reached; resumes at ${limit.resetAt.toISOString()}` });
+        return;
+      }
       if (profile && current.delivered && !current.signalSeen && profile.classify(screen.tail(40)) === 'needs_human') {
         send({ type: 'session.needs_human', message: screen.tail(8).join('\n').trim() });
       }
@@ -274,9 +280,12 @@ export function inFlight(lines: string[], resume: { ticketId: string; attempt: n
   return lines.slice(at + 1).some((line) => isSignalLine(line, signal)) ? 'finished' : 'working';
 }
 
-/** The agent's last words before the signal, as the ticket's summary. */
+/**
+ * The agent's last words before the signal, as the ticket's summary. Only this turn's lines:
+ * what the screen showed before (an earlier ticket's work) must not be posted to this ticket.
+ */
 function summaryFrom(screen: ScreenBuffer): string | null {
-  const lines = screen.tail(40).map((l) => l.trim());
+  const lines = screen.turnTail(40).map((l) => l.trim());
   const end = lines.findLastIndex((l) => l === screen.detector.signal);
   const body = (end >= 0 ? lines.slice(0, end) : lines).filter((l) => l !== '').slice(-6);
   return body.length ? body.join('\n') : null;

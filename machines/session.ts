@@ -22,8 +22,9 @@ export interface SessionContext {
   pausing: boolean;
   /** Why the session is PAUSED / ERROR_LOOP / UNREACHABLE, or what the human is asked. */
   reason: string | null;
-  /** PAUSED by a usage limit until this time (ISO). */
+  /** PAUSED by a usage limit until this time (ISO), and how long that is from when it was seen. */
   until: string | null;
+  waitMs: number | null;
   busyLimitMs: number;
 }
 
@@ -49,7 +50,7 @@ export type SessionEvent =
   | { type: 'session.turn_ended'; source: string; summary: string | null }
   | { type: 'session.needs_human'; message: string }
   | { type: 'session.error_loop'; reason: string }
-  | { type: 'session.limited'; until: string; message: string }
+  | { type: 'session.limited'; until: string; waitMs: number; message: string }
   | { type: 'session.unreachable'; reason: string }
   | { type: 'session.reconnected' }
   | { type: 'terminal.delivered' };
@@ -89,6 +90,7 @@ export const sessionMachine = setup({
   },
   delays: {
     busyLimit: ({ context }) => context.busyLimitMs,
+    limitReset: ({ context }) => context.waitMs ?? 0,
   },
 }).createMachine({
   id: 'session',
@@ -98,6 +100,7 @@ export const sessionMachine = setup({
     pausing: false,
     reason: null,
     until: null,
+    waitMs: null,
     busyLimitMs: input.busyLimitMs,
   }),
   invoke: {
@@ -241,7 +244,7 @@ export const sessionMachine = setup({
         },
         'session.limited': {
           target: edge('BUSY', 'session.limited', 'PAUSED'),
-          actions: assign({ reason: ({ event }) => event.message, until: ({ event }) => event.until }),
+          actions: assign({ reason: ({ event }) => event.message, until: ({ event }) => event.until, waitMs: ({ event }) => event.waitMs }),
         },
         'session.unreachable': {
           target: edge('BUSY', 'session.unreachable', 'UNREACHABLE'),
@@ -286,12 +289,19 @@ export const sessionMachine = setup({
     },
     PAUSED: {
       entry: [
+        sendTo('terminal', { type: 'terminal.disarm' }),
         assign({ pausing: false }),
         { type: 'report', params: ({ context }) => changed(context, 'PAUSED', null) },
         assign({ ticket: null }),
       ],
+      // Paused by a usage limit: resumes by itself when the limit resets.
+      initial: 'held',
+      states: {
+        held: { always: { guard: ({ context }) => context.waitMs !== null, target: 'limited' } },
+        limited: { after: { limitReset: { actions: raise({ type: 'session.resume' }) } } },
+      },
       on: {
-        'session.resume': { target: edge('PAUSED', 'session.resume', 'IDLE'), actions: assign({ reason: null, until: null }) },
+        'session.resume': { target: edge('PAUSED', 'session.resume', 'IDLE'), actions: assign({ reason: null, until: null, waitMs: null }) },
         'session.pause': {},
         'session.unreachable': {
           target: edge('PAUSED', 'session.unreachable', 'UNREACHABLE'),
