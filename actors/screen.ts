@@ -23,6 +23,9 @@ export class ScreenBuffer {
   /** Lines seen since the current turn began, for the error heuristic. */
   private turnLines: string[] = [];
   private loopReported = false;
+  /** Lines completed since the buffer began, and that count when the current turn began. */
+  private pushed = 0;
+  private turnStart = 0;
   /** Raw output kept for a viewer that subscribes late (bounded). */
   private raw = '';
 
@@ -38,6 +41,7 @@ export class ScreenBuffer {
     let repeatedError: string | null = null;
     for (const line of this.assembler.push(chunk)) {
       this.lines.push(line);
+      this.pushed += 1;
       if (this.detector.isArmed || signal) repeatedError ??= this.noteTurnLine(line);
     }
     if (this.lines.length > this.options.bufferLines) this.lines.splice(0, this.lines.length - this.options.bufferLines);
@@ -47,6 +51,7 @@ export class ScreenBuffer {
   /** Seed from a capture of the screen (on attach), without raising anything. */
   seed(lines: string[]): void {
     this.lines.push(...lines);
+    this.pushed += lines.length;
     if (this.lines.length > this.options.bufferLines) this.lines.splice(0, this.lines.length - this.options.bufferLines);
     this.raw = lines.join('\r\n') + '\r\n';
   }
@@ -55,6 +60,7 @@ export class ScreenBuffer {
   beginTurn(): void {
     this.turnLines = [];
     this.loopReported = false;
+    this.turnStart = this.pushed;
     this.detector.reset();
     this.detector.arm();
   }
@@ -67,6 +73,17 @@ export class ScreenBuffer {
 
   tail(n: number): string[] {
     return this.text().slice(-n);
+  }
+
+  /**
+   * The last `n` lines of the current turn: from the line being written when it began (the
+   * agent's input line) on. Before any turn, every line.
+   */
+  turnTail(n: number): string[] {
+    const since = Math.min(this.pushed - this.turnStart, this.lines.length);
+    const pending = this.assembler.pending;
+    const lines = since > 0 ? this.lines.slice(-since) : [];
+    return (pending ? [...lines, pending] : lines).slice(-n);
   }
 
   rawOutput(): string {
