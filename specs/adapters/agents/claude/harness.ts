@@ -99,14 +99,44 @@ export async function startClaudeWorld(config: { script: FakeScript; chunkDelayM
       return pane(tmux, name, rawLog, root);
     },
     async close() {
-      await tmux('kill-server').catch((error: Error) => {
-        if (!/no server running|error connecting/i.test(error.message)) throw error;
-      });
+      const pids = await tmux('list-panes', '-a', '-F', '#{pane_pid}').then(
+        (out) => out.split('\n').filter(Boolean).map(Number),
+        (error: Error) => {
+          if (/no server running|error connecting/i.test(error.message)) return [];
+          throw error;
+        },
+      );
+      let socket: string | null = null;
+      if (pids.length > 0) {
+        socket = (await tmux('display-message', '-p', '#{socket_path}')).trim();
+        await tmux('kill-server');
+      }
+      // Claude Code writes its transcript as it dies: let it finish before the scratch dir goes.
+      await gone(pids, 5_000);
       await control.close();
       await api.close();
-      await rm(root, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true, maxRetries: 5 });
+      // tmux 3.3 can leave its socket file behind after kill-server.
+      if (socket) await rm(socket, { force: true });
     },
   };
+}
+
+async function gone(pids: number[], timeoutMs: number): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw error;
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) throw new Error(`processes ${pids.filter(alive).join(', ')} still run ${timeoutMs} ms after tmux was killed`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
