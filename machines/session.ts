@@ -294,6 +294,9 @@ export const sessionMachine = setup({
         { type: 'report', params: ({ context }) => changed(context, 'PAUSED', null) },
         assign({ ticket: null }),
       ],
+      // A limit's wait belongs to this stay: left any other way (UNREACHABLE), a later pause
+      // by hand must not resume by itself.
+      exit: assign({ until: null, waitMs: null }),
       // Paused by a usage limit: resumes by itself when the limit resets.
       initial: 'held',
       states: {
