@@ -74,7 +74,7 @@ test('a pause asked for while BUSY waits for the release, then the session is PA
   assert.equal(actor.getSnapshot().value, { BUSY: 'working' });
   actor.send(turnEnded);
   actor.send({ type: 'session.release' });
-  assert.is(actor.getSnapshot().value, 'PAUSED');
+  assert.equal(actor.getSnapshot().value, { PAUSED: 'held' });
   assert.is(actor.getSnapshot().context.pausing, false);
   assert.equal(states(reports).slice(-2), ['BUSY.settling', 'PAUSED'], 'never reported IDLE: nothing may be dispatched to it');
   actor.send({ type: 'session.resume' });
@@ -139,18 +139,46 @@ test('an UNREACHABLE session reconnects through UNKNOWN and attaches again', () 
   assert.is(actor.getSnapshot().value, 'IDLE');
 });
 
-test('a usage limit pauses the session until the time it gives', () => {
-  const { actor, reports } = working();
-  actor.send({ type: 'session.limited', until: '2024-01-01T05:00:00.000Z', message: 'usage limit reached' });
+test('a usage limit pauses the session until the time it gives, then it resumes by itself', () => {
+  const clock = new SimulatedClock();
+  const { actor, reports } = working({ clock });
+  actor.send({ type: 'session.limited', until: '2024-01-01T05:00:00.000Z', waitMs: 3_600_000, message: 'usage limit reached' });
   const snapshot = actor.getSnapshot();
-  assert.is(snapshot.value, 'PAUSED');
+  assert.equal(snapshot.value, { PAUSED: 'limited' });
   assert.is(snapshot.context.until, '2024-01-01T05:00:00.000Z');
   assert.is(snapshot.context.reason, 'usage limit reached');
   const last = reports.at(-1);
   assert.is(last?.type === 'session.changed' ? last.reason : null, 'usage limit reached');
-  actor.send({ type: 'session.resume' });
+  clock.increment(3_599_999);
+  assert.equal(actor.getSnapshot().value, { PAUSED: 'limited' });
+  clock.increment(1);
   assert.is(actor.getSnapshot().value, 'IDLE');
   assert.is(actor.getSnapshot().context.until, null);
+  assert.is(actor.getSnapshot().context.waitMs, null);
+});
+
+test('a session paused by hand stays PAUSED until resumed', () => {
+  const clock = new SimulatedClock();
+  const { actor } = startSession({ clock });
+  actor.send({ type: 'session.ready' });
+  actor.send({ type: 'session.pause' });
+  assert.equal(actor.getSnapshot().value, { PAUSED: 'held' });
+  clock.increment(24 * 3_600_000);
+  assert.equal(actor.getSnapshot().value, { PAUSED: 'held' });
+  actor.send({ type: 'session.resume' });
+  assert.is(actor.getSnapshot().value, 'IDLE');
+});
+
+test('a usage limit that was never waited out does not make a later pause by hand resume by itself', () => {
+  const clock = new SimulatedClock();
+  const { actor } = working({ clock });
+  actor.send({ type: 'session.limited', until: '2024-01-01T05:00:00.000Z', waitMs: 60_000, message: 'usage limit reached' });
+  actor.send({ type: 'session.unreachable', reason: 'agent exited' });
+  actor.send({ type: 'session.reconnected' });
+  actor.send({ type: 'session.ready' });
+  actor.send({ type: 'session.pause' });
+  clock.increment(60_000);
+  assert.equal(actor.getSnapshot().value, { PAUSED: 'held' });
 });
 
 test('after a restart a session resumes BUSY on the ticket it had, and listens for its end', () => {
