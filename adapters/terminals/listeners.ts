@@ -106,3 +106,21 @@ export class TerminalEvents {
     this.exits.clear();
   }
 }
+
+/** What every runtime's Terminal shares: its listeners and whether its program runs. */
+export abstract class ListenedTerminal {
+  protected readonly events = new TerminalEvents();
+  protected running = true;
+
+  alive(): boolean {
+    return this.running;
+  }
+
+  onOutput(listener: (chunk: string) => void): () => void {
+    return this.events.onOutput(listener);
+  }
+
+  onExit(listener: (exit: TerminalExit) => void): () => void {
+    return this.events.onExit(listener);
+  }
+}

@@ -8,7 +8,7 @@ import { TerminalError, errorMessage } from '../../../lib/errors.js';
 import { LineAssembler } from '../../../lib/ansi.js';
 import { workingDirectory } from '../cwd.js';
 import { keyBytes, PASTE_END, PASTE_START, withoutPasteMarkers } from '../keys.js';
-import { TerminalEvents } from '../listeners.js';
+import { ListenedTerminal } from '../listeners.js';
 import type { Key, StartOptions, Terminal, TerminalExit, TerminalRuntime } from '../types.js';
 import { TerminalModes } from './modes.js';
 
@@ -27,14 +27,12 @@ export interface PtyRuntime extends TerminalRuntime {
   attach(options: { name: string; cwd: string }): Promise<null>;
 }
 
-class PtyTerminal implements Terminal {
+class PtyTerminal extends ListenedTerminal implements Terminal {
   readonly runtime = 'pty';
   readonly id: string;
-  private readonly events = new TerminalEvents();
   private readonly modes = new TerminalModes();
   private readonly screen = new LineAssembler();
   private readonly lines: string[] = [];
-  private running = true;
   private closed = false;
 
   constructor(
@@ -42,6 +40,7 @@ class PtyTerminal implements Terminal {
     private readonly scrollbackLines: number,
     private readonly forget: (terminal: PtyTerminal) => void,
   ) {
+    super();
     this.id = String(pty.pid);
     // node-pty decodes UTF-8 with a streaming decoder, so a character split across reads
     // arrives whole.
@@ -58,18 +57,6 @@ class PtyTerminal implements Terminal {
         : { code: exitCode, reason: `exited with status ${exitCode}` };
       this.events.ended(exit);
     });
-  }
-
-  alive(): boolean {
-    return this.running;
-  }
-
-  onOutput(listener: (chunk: string) => void): () => void {
-    return this.events.onOutput(listener);
-  }
-
-  onExit(listener: (exit: TerminalExit) => void): () => void {
-    return this.events.onExit(listener);
   }
 
   /** Bracketed only when the program asked for it (as a real terminal does). */

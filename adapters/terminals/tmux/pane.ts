@@ -6,7 +6,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { TerminalError } from '../../../lib/errors.js';
 import { tmuxKeyName, withoutPasteMarkers } from '../keys.js';
-import { TerminalEvents } from '../listeners.js';
+import { ListenedTerminal } from '../listeners.js';
 import type { Key, Terminal, TerminalExit } from '../types.js';
 
 /** What a pane needs from its runtime: a way to run commands and to let go of it. */
@@ -18,11 +18,9 @@ export interface PaneHost {
 
 const DEFAULT_CAPTURE_LINES = 500;
 
-export class TmuxPane implements Terminal {
+export class TmuxPane extends ListenedTerminal implements Terminal {
   readonly runtime = 'tmux';
   private readonly decoder = new StringDecoder('utf8');
-  private readonly events = new TerminalEvents();
-  private running = true;
   private released = false;
   /** The end of the output so far, in case the exit marker is split across two chunks. */
   private tail = '';
@@ -37,7 +35,9 @@ export class TmuxPane implements Terminal {
     private readonly host: PaneHost,
     /** `exitMarker(nonce)` when zoro's exit reporter runs in this pane (see exec.ts). */
     private readonly exitMarker: string | null,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Bytes from `%output`, decoded as they come. */
   receive(bytes: Buffer): void {
@@ -77,18 +77,6 @@ export class TmuxPane implements Terminal {
 
   get watched(): boolean {
     return !this.released;
-  }
-
-  alive(): boolean {
-    return this.running;
-  }
-
-  onOutput(listener: (chunk: string) => void): () => void {
-    return this.events.onOutput(listener);
-  }
-
-  onExit(listener: (exit: TerminalExit) => void): () => void {
-    return this.events.onExit(listener);
   }
 
   /**

@@ -34,9 +34,13 @@ export interface TmuxRuntimeOptions {
   /** @default 'tmux' */
   tmuxBinary?: string;
   /**
-   * Flow control: tmux pauses a pane whose output zoro has not read for this long, rather
-   * than buffering without bound; zoro resumes it at once (the held output is lost, and an
-   * `output.paused` event says so). @default 10
+   * Flow control: tmux pauses a pane whose output has waited this long for zoro, rather
+   * than buffering it for 5 minutes and then dropping the client. zoro resumes the pane at
+   * once; what was held back is lost (an `output.paused` event says so). Short values lose
+   * output on a busy machine: the age includes tmux's own delay in writing to zoro, and a
+   * 5 MB burst on 2 cores shared with 3 busy processes was paused at 10 s. tmux itself stops
+   * reading a pane whose output zoro has not taken yet, so nothing is lost before this.
+   * @default 120
    */
   pauseAfterSeconds?: number;
   /** How long a tmux command may take. @default 10000 */
@@ -80,7 +84,7 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions = {}): TmuxRuntime
   assertPlainName(sessionName, 'tmux session name');
   if (options.socketName !== undefined) assertPlainName(options.socketName, 'tmux socket name');
   const server: TmuxServer = { binary: options.tmuxBinary ?? 'tmux', socketName: options.socketName };
-  const flags = `ignore-size,pause-after=${options.pauseAfterSeconds ?? 10}`;
+  const flags = `ignore-size,pause-after=${options.pauseAfterSeconds ?? 120}`;
   const commandTimeoutMs = options.commandTimeoutMs ?? 10_000;
 
   const opening = new Map<string, Promise<ClientEntry>>();

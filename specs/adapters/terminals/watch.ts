@@ -11,57 +11,65 @@ export function echoAgent(): string[] {
   return [process.execPath, join(projectRoot, 'specs/fixtures/terminals/echo-agent.mjs')];
 }
 
-interface Waiter {
-  needle: string;
-  from: number;
-  resolve(): void;
-}
+/** Needles are shorter than this; a chunk is searched together with this much of the output before it. */
+const OVERLAP = 256;
 
 export class Watch {
-  text = '';
   readonly exit: Promise<TerminalExit>;
-  private waiters: Waiter[] = [];
+  private readonly chunks: string[] = [];
+  private joined = '';
+  private joinedChunks = 0;
+  private tail = '';
+  private waiters: { needle: string; resolve(): void }[] = [];
 
   constructor(readonly terminal: Terminal) {
     terminal.onOutput((chunk) => {
-      this.text += chunk;
-      this.waiters = this.waiters.filter((waiter) => !this.found(waiter));
+      this.chunks.push(chunk);
+      // Only the new chunk (and the end of what came before) is searched: joining and
+      // searching the whole of a 5 MB output on every chunk would be quadratic.
+      const recent = this.tail + chunk;
+      this.tail = recent.slice(-OVERLAP);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!recent.includes(waiter.needle)) return true;
+        waiter.resolve();
+        return false;
+      });
     });
     this.exit = new Promise((resolve) => terminal.onExit(resolve));
   }
 
+  /** All output so far. */
+  get text(): string {
+    if (this.joinedChunks !== this.chunks.length) {
+      this.joined += this.chunks.slice(this.joinedChunks).join('');
+      this.joinedChunks = this.chunks.length;
+    }
+    return this.joined;
+  }
+
   /** Resolves when the output (so far or later) contains `needle`. */
   until(needle: string, timeoutMs = 15_000): Promise<void> {
+    if (needle.length >= OVERLAP) throw new Error(`needle longer than ${OVERLAP - 1} characters`);
+    if (this.text.includes(needle)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
-        reject(new Error(`no ${JSON.stringify(needle)} within ${timeoutMs} ms; output ends with ${JSON.stringify(this.text.slice(-600))}`));
-      }, timeoutMs);
-      const waiter: Waiter = {
+      const waiter = {
         needle,
-        from: 0,
         resolve: () => {
           clearTimeout(timer);
           resolve();
         },
       };
-      if (!this.found(waiter)) this.waiters.push(waiter);
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
+        reject(new Error(`no ${JSON.stringify(needle)} within ${timeoutMs} ms; output ends with ${JSON.stringify(this.text.slice(-600))}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
   /** How often `needle` occurs in the output so far. */
   count(needle: string): number {
     return this.text.split(needle).length - 1;
-  }
-
-  private found(waiter: Waiter): boolean {
-    const at = this.text.indexOf(waiter.needle, waiter.from);
-    if (at === -1) {
-      waiter.from = Math.max(0, this.text.length - waiter.needle.length);
-      return false;
-    }
-    waiter.resolve();
-    return true;
   }
 }
 
