@@ -13,10 +13,13 @@ import { assertAccepts, targetOf, type SessionState } from '../machines/session-
 import { startSession } from '../specs/machines/helpers.js';
 
 const BUSY_LIMIT_MS = 60_000;
+const LIMIT_WAIT_MS = 30_000;
+/** One step of time: longer than both timers, so a timer running at its start fires in it. */
+const STEP_MS = 60_000;
 
-type Sub = 'working' | 'needs_human' | 'settling';
+type Sub = 'working' | 'needs_human' | 'settling' | 'held' | 'limited';
 
-/** The table, plus the little the table leaves to BUSY's sub-states and the pending pause. */
+/** The table, plus the little it leaves to sub-states (BUSY's, PAUSED's) and the pending pause. */
 interface Model {
   state: SessionState;
   sub: Sub | null;
@@ -26,14 +29,18 @@ interface Model {
 type Real = ReturnType<typeof startSession>;
 
 function topLevel(real: Real): { state: SessionState; sub: Sub | null } {
-  const value = real.actor.getSnapshot().value as SessionState | { BUSY: Sub };
-  return typeof value === 'string' ? { state: value, sub: null } : { state: 'BUSY', sub: value.BUSY };
+  const value = real.actor.getSnapshot().value as SessionState | Partial<Record<SessionState, Sub>>;
+  if (typeof value === 'string') return { state: value, sub: null };
+  const [state, sub] = Object.entries(value)[0]!;
+  return { state: state as SessionState, sub: sub ?? null };
 }
 
 function enter(model: Model, state: SessionState, sub: Sub | null = null): void {
   model.state = state;
   model.sub = sub;
   if (state === 'PAUSED' || state === 'UNREACHABLE') model.pausing = false;
+  // Paused by hand unless a usage limit did it (then it resumes by itself when the limit resets).
+  if (state === 'PAUSED' && sub === null) model.sub = 'held';
   // A pause asked for during the turn takes effect as soon as the session is IDLE.
   if (state === 'IDLE' && model.pausing) enter(model, 'PAUSED');
 }
@@ -50,7 +57,7 @@ function apply(model: Model, event: SessionEvent, target: SessionState): void {
   }
   if (model.state === 'PAUSED' && target === 'PAUSED') return;
   // Into BUSY from outside: the fake terminal takes the prompt at once (or there is none to type).
-  enter(model, target, target === 'BUSY' ? 'working' : null);
+  enter(model, target, target === 'BUSY' ? 'working' : event.type === 'session.limited' ? 'limited' : null);
 }
 
 class Send implements fc.Command<Model, Real> {
@@ -78,25 +85,29 @@ class Send implements fc.Command<Model, Real> {
   }
 }
 
-/** The busy limit passes: a session working on a turn that long is in an error loop. */
-class BusyLimitPasses implements fc.Command<Model, Real> {
+/**
+ * Time passes: a session working on a turn past the busy limit is in an error loop, and
+ * one paused by a usage limit resumes once it resets.
+ */
+class TimePasses implements fc.Command<Model, Real> {
   check(): boolean {
     return true;
   }
   run(model: Model, real: Real): void {
     if (model.state === 'BUSY' && model.sub === 'working') enter(model, 'ERROR_LOOP');
-    real.clock.increment(BUSY_LIMIT_MS);
+    else if (model.state === 'PAUSED' && model.sub === 'limited') enter(model, 'IDLE');
+    real.clock.increment(STEP_MS);
     check(model, real, this.toString());
   }
   toString(): string {
-    return `+${BUSY_LIMIT_MS} ms`;
+    return `+${STEP_MS} ms`;
   }
 }
 
 function check(model: Model, real: Real, after: string): void {
   const actual = topLevel(real);
   assert.is(actual.state, model.state, `state after ${after}`);
-  assert.is(actual.sub, model.sub, `BUSY sub-state after ${after}`);
+  assert.is(actual.sub, model.sub, `sub-state after ${after}`);
   assert.is(real.actor.getSnapshot().context.pausing, model.pausing, `pending pause after ${after}`);
   // The orchestrator's view (the last state reported) is the real state.
   const reported = real.reports.filter((r): r is Extract<SessionReport, { type: 'session.changed' }> => r.type === 'session.changed').at(-1);
@@ -117,17 +128,17 @@ const events: SessionEvent[] = [
   { type: 'session.turn_ended', source: 'ready signal', summary: null },
   { type: 'session.needs_human', message: 'Allow? (y/n)' },
   { type: 'session.error_loop', reason: 'same error' },
-  { type: 'session.limited', until: '2024-01-01T05:00:00Z', message: 'usage limit' },
+  { type: 'session.limited', until: '2024-01-01T05:00:00Z', waitMs: LIMIT_WAIT_MS, message: 'usage limit' },
   { type: 'session.unreachable', reason: 'exited' },
   { type: 'session.reconnected' },
 ];
 
-// The way in (ready, dispatch) is weighted up so runs get deep into BUSY often.
-const likely = new Set(['session.ready', 'session.dispatch', 'session.needs_human', 'session.reconnected']);
+// The way in (ready, dispatch) and out (limits, pauses) are weighted up, so runs get deep into BUSY and PAUSED often.
+const likely = new Set(['session.ready', 'session.dispatch', 'session.needs_human', 'session.reconnected', 'session.limited', 'session.pause']);
 const commands = fc.commands(
   [
     ...events.flatMap((event) => Array.from({ length: likely.has(event.type) ? 3 : 1 }, () => fc.constant(new Send(event)))),
-    fc.constant(new BusyLimitPasses()),
+    fc.constant(new TimePasses()),
   ],
   { maxCommands: 80 },
 );
@@ -143,7 +154,7 @@ test('after every event the session is in the state the transition table predict
         real.actor.stop();
       }
     }),
-    { numRuns: 1000 },
+    { numRuns: 4000 },
   );
 });
 
@@ -159,7 +170,8 @@ test('every state is reached by some sequence of events', () => {
     }),
     { numRuns: 200 },
   );
-  for (const state of ['"UNKNOWN"', '"IDLE"', '{"BUSY":"working"}', '{"BUSY":"needs_human"}', '{"BUSY":"settling"}', '"ERROR_LOOP"', '"UNREACHABLE"', '"PAUSED"']) {
+  const states = ['"UNKNOWN"', '"IDLE"', '{"BUSY":"working"}', '{"BUSY":"needs_human"}', '{"BUSY":"settling"}', '"ERROR_LOOP"', '"UNREACHABLE"'];
+  for (const state of [...states, '{"PAUSED":"held"}', '{"PAUSED":"limited"}']) {
     assert.ok(seen.has(state), `${state} was reached`);
   }
 });

@@ -176,8 +176,10 @@ class Run {
   }
 
   private sessionValue(name: string): { state: SessionState; sub: string | null } {
-    const value = this.h.sessionValue(name) as SessionState | Record<string, string>;
-    return typeof value === 'string' ? { state: value, sub: null } : { state: 'BUSY', sub: value.BUSY! };
+    const value = this.h.sessionValue(name) as SessionState | Partial<Record<SessionState, string>>;
+    if (typeof value === 'string') return { state: value, sub: null };
+    const [state, sub] = Object.entries(value)[0]!;
+    return { state: state as SessionState, sub: sub ?? null };
   }
 
   /** What can happen next, happy path first. */
@@ -218,7 +220,7 @@ class Run {
       if (state === 'BUSY' && sub === 'working') {
         actions.push({ name: `${name} asks a human`, happy: false, run: ctl({ type: 'session.needs_human', message: 'y/n?' }) });
         actions.push({ name: `${name} loops`, happy: false, run: () => h.toSession(name, { type: 'session.error_loop', reason: 'same error' }) });
-        actions.push({ name: `${name} hits its usage limit`, happy: false, run: ctl({ type: 'session.limited', until: 'later', message: 'limit' }) });
+        actions.push({ name: `${name} hits its usage limit`, happy: false, run: ctl({ type: 'session.limited', until: 'later', waitMs: 60_000, message: 'limit' }) });
       }
       if (state === 'BUSY' || state === 'IDLE') {
         actions.push({ name: `${name} drops out`, happy: false, run: () => h.toSession(name, { type: 'session.unreachable', reason: 'exited' }) });
@@ -226,6 +228,7 @@ class Run {
       }
       if (state === 'UNREACHABLE') actions.push({ name: `${name} reconnects`, happy: true, run: () => h.toSession(name, { type: 'session.reconnected' }) });
       if (state === 'PAUSED') actions.push({ name: `${name} is resumed`, happy: true, run: () => h.actor.send({ type: 'ctl.resume', session: name }) });
+      if (state === 'PAUSED' && sub === 'limited') actions.push({ name: 'a usage limit resets', happy: false, run: () => h.clock.increment(60_000) });
     }
     for (const ticket of this.plan.tickets) {
       const entry = h.context().tickets[ticket.id];
@@ -236,6 +239,16 @@ class Run {
         run: () => {
           this.cancelledByUs.add(ticket.id);
           h.actor.send({ type: 'ctl.cancel', ticket: ticket.id });
+        },
+      });
+      if (entry.record.status !== 'queued') continue;
+      actions.push({
+        name: `${ticket.id} is gone upstream`,
+        happy: false,
+        run: () => {
+          // A queued ticket missing from a poll is no longer ours: cancelled.
+          this.cancelledByUs.add(ticket.id);
+          h.poll(this.plan.tickets.filter((t) => t.id !== ticket.id && h.context().tickets[t.id]));
         },
       });
     }
@@ -306,7 +319,8 @@ async function check(property: fc.IAsyncProperty<[Plan, ...unknown[]]>, params: 
     await fc.assert(property, params);
   } catch (error) {
     const cause = (error as Error).cause;
-    throw cause instanceof Error ? Object.assign(new Error(`${(error as Error).message.split('\n').slice(0, 2).join('\n')}\n${cause.message}`), { cause }) : error;
+    const replay = (error as Error).message.split('\n').filter((line) => /^(Property failed|\{ seed|Counterexample)/.test(line));
+    throw cause instanceof Error ? Object.assign(new Error(`${replay.join('\n')}\n${cause.message}`), { cause }) : error;
   }
 }
 
