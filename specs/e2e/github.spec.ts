@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startFakeGithub, type FakeGithub, type GithubIssue } from '../fakes/github.js';
-import { readRepoFile, trackerWorld, type TrackerWorld } from './tracker-run.js';
+import { expectOneTicketDone, trackerWorld, type TrackerWorld } from './tracker-run.js';
 
 const TOKEN = 'ghp_e2eSecretToken0123456789';
 const TITLE = 'Write the done marker';
@@ -30,28 +30,8 @@ test.after.each(async () => {
 });
 
 test('zoro --once works an assigned GitHub issue to done: comments, closes it, and the agent got the issue quoted', async () => {
-  const config = [
-    '[zoro]',
-    `data_dir = ${world.dataDir}`,
-    'runtime = tmux',
-    '',
-    '[provider:github]',
-    `api_url = ${github.url}`,
-    `token = ${TOKEN}`,
-    'repos = acme/web',
-    '',
-    world.sessionText('web', 'github', 'acme/web'),
-  ].join('\n');
-  const run = await world.runOnce(config);
-
-  assert.is(run.code, 0, run.stderr);
-  assert.not.match(run.stderr + run.stdout, TOKEN, 'the token never reaches the output');
-  assert.ok(run.summary, run.stdout);
-  assert.equal(
-    run.summary.tickets.map((t) => [t.id, t.status, t.session]),
-    [['acme/web#1', 'done', 'web']],
-  );
-  assert.is(await readRepoFile(world, 'done.txt'), 'ok\n');
+  const run = await world.runOnce(world.accessText('github', { api_url: github.url, token: TOKEN, repos: 'acme/web' }, 'acme/web'));
+  await expectOneTicketDone(world, run, 'acme/web#1', TOKEN);
 
   // Written back: at least one comment, then the close, every request with the token.
   const writes = github.requests.filter((r) => r.method !== 'GET');
@@ -62,7 +42,7 @@ test('zoro --once works an assigned GitHub issue to done: comments, closes it, a
   // The closing comment carries the agent's summary of this turn, not what its screen
   // showed before the prompt (the sim's start-up banner).
   const closing = (comments.at(-1)!.body as { body: string }).body;
-  assert.match(closing, 'zoro: done by session web');
+  assert.match(closing, 'zoro: done by session work');
   assert.match(closing, '» working on: Ticket: acme/web#1');
   assert.not.match(closing, 'a simulated agent');
   const close = writes.filter((r) => r.method === 'PATCH' && r.path === '/repos/acme/web/issues/1');
@@ -73,9 +53,7 @@ test('zoro --once works an assigned GitHub issue to done: comments, closes it, a
   assert.is(github.state.issues[0]!.state_reason, 'completed');
 
   // The prompt the sim read: the issue's id, title, and its body quoted line by line.
-  const prompts = await world.prompts();
-  assert.is(prompts.length, 1, JSON.stringify(prompts));
-  const prompt = prompts[0]!;
+  const prompt = await world.onlyPrompt();
   assert.match(prompt, 'Ticket: acme/web#1 (attempt 1)');
   assert.match(prompt, `Title: ${TITLE}`);
   assert.match(prompt, '| The release needs a marker file.\n|\n| sim: write done.txt ok\n| Keep it short.');

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear.js';
-import { readRepoFile, trackerWorld, type TrackerWorld } from './tracker-run.js';
+import { expectOneTicketDone, trackerWorld, type TrackerWorld } from './tracker-run.js';
 
 const API_KEY = 'lin_api_e2eSecretKey0123456789';
 const TITLE = 'Write the done marker';
@@ -36,28 +36,8 @@ function operation(body: unknown): string {
 }
 
 test('zoro --once works an assigned Linear issue to done: comments, completes it, and the agent got the issue quoted', async () => {
-  const config = [
-    '[zoro]',
-    `data_dir = ${world.dataDir}`,
-    'runtime = tmux',
-    '',
-    '[provider:linear]',
-    `api_url = ${linear.url}`,
-    `api_key = ${API_KEY}`,
-    'team_keys = ENG',
-    '',
-    world.sessionText('eng', 'linear', 'ENG'),
-  ].join('\n');
-  const run = await world.runOnce(config);
-
-  assert.is(run.code, 0, run.stderr);
-  assert.not.match(run.stderr + run.stdout, API_KEY, 'the key never reaches the output');
-  assert.ok(run.summary, run.stdout);
-  assert.equal(
-    run.summary.tickets.map((t) => [t.id, t.status, t.session]),
-    [['ENG-12', 'done', 'eng']],
-  );
-  assert.is(await readRepoFile(world, 'done.txt'), 'ok\n');
+  const run = await world.runOnce(world.accessText('linear', { api_url: linear.url, api_key: API_KEY, team_keys: 'ENG' }, 'ENG'));
+  await expectOneTicketDone(world, run, 'ENG-12', API_KEY);
 
   // Every request carried the key as Linear wants it (as is, no scheme).
   for (const r of linear.requests) assert.is(r.headers.authorization, API_KEY, `${r.method} ${r.path} ${operation(r.body)}`);
@@ -68,13 +48,11 @@ test('zoro --once works an assigned Linear issue to done: comments, completes it
   const ours = issue.comments.filter((c) => c.userId === linear.state.users[0]!.id);
   assert.ok(ours.length >= 1, 'a comment was posted');
   const closing = ours.at(-1)!.body;
-  assert.match(closing, 'zoro: done by session eng');
+  assert.match(closing, 'zoro: done by session work');
   assert.not.match(closing, 'a simulated agent');
 
   // The prompt the sim read: the identifier, the title, the Markdown description quoted as written.
-  const prompts = await world.prompts();
-  assert.is(prompts.length, 1, JSON.stringify(prompts));
-  const prompt = prompts[0]!;
+  const prompt = await world.onlyPrompt();
   assert.match(prompt, 'Ticket: ENG-12 (attempt 1)');
   assert.match(prompt, `Title: ${TITLE}`);
   assert.match(prompt, '| The release needs a **marker** file.\n|\n| sim: write done.txt ok\n| - keep it short');

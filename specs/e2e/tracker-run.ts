@@ -5,13 +5,15 @@
  *
  *   const world = await trackerWorld('github');
  *   after(world.cleanup);                        // kills the private tmux server, removes dir
- *   const run = await world.runOnce(accessTxt);  // exit code, the JSON summary, stderr
- *   const [prompt] = await world.prompts();      // what zoro pasted into the sim
+ *   const run = await world.runOnce(world.accessText('github', { token, … }, 'acme/web'));
+ *   expectOneTicketDone(run, 'acme/web#1', token);
+ *   const prompt = await world.onlyPrompt();     // what zoro pasted into the sim
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import * as assert from 'uvu/assert';
 import type { RunSummary } from '../../actors/view.js';
 import { runCli, scratch, type CliResult, type Scratch } from './helpers.js';
 
@@ -37,12 +39,19 @@ export interface TrackerRun extends CliResult {
 export interface TrackerWorld extends Scratch {
   /** TMUX_TMPDIR of the run: its tmux server is this spec's alone. */
   tmuxDir: string;
-  /** The session block for access.txt: a sim in the scratch repo on the private tmux server. */
-  sessionText(name: string, provider: string, projectIds: string): string;
+  /**
+   * access.txt with one `[provider:NAME]` section (`keys`, api_url included) and one session
+   * `work`: a sim in the scratch repo, on tmux, taking that provider's `projectIds`.
+   */
+  accessText(provider: string, keys: Record<string, string>, projectIds: string): string;
   /** Write access.txt and run `zoro --config FILE --once --json --no-cockpit` to its end. */
   runOnce(config: string, timeoutMs?: number): Promise<TrackerRun>;
   /** Every bracketed paste the sim read, in order, line breaks as `\n`. */
   prompts(): Promise<string[]>;
+  /** Whether the run's private tmux server (not the user's) has zoro's session. */
+  privateTmuxHasZoro(): Promise<boolean>;
+  /** The one prompt the sim read (fails when there were more or none). */
+  onlyPrompt(): Promise<string>;
 }
 
 export async function trackerWorld(label: string): Promise<TrackerWorld> {
@@ -52,6 +61,10 @@ export async function trackerWorld(label: string): Promise<TrackerWorld> {
   const recorder = join(world.dir, 'stdin-recorder.mjs');
   const stdinLog = join(world.dir, 'sim-stdin.bin');
   await Promise.all([mkdir(tmuxDir), mkdir(home), writeFile(recorder, STDIN_RECORDER), writeFile(stdinLog, '')]);
+  const prompts = async (): Promise<string[]> => {
+    const text = (await readFile(stdinLog, 'utf8')).replace(/\r\n?/g, '\n');
+    return [...text.matchAll(/\x1b\[200~([\s\S]*?)\x1b\[201~/g)].map((m) => m[1]!);
+  };
   const { TMUX: _tmux, TMUX_PANE: _pane, ...outside } = process.env;
   // No TMUX: with it, tmux would talk to the server of the terminal the spec runs in.
   const tmuxEnv = { ...outside, TMUX_TMPDIR: tmuxDir };
@@ -59,8 +72,23 @@ export async function trackerWorld(label: string): Promise<TrackerWorld> {
   return {
     ...world,
     tmuxDir,
-    sessionText: (name, provider, projectIds) =>
-      [`[session:${name}]`, `repo_path = ${world.repo}`, 'agent = sim', 'runtime = tmux', `provider = ${provider}`, `project_ids = ${projectIds}`, ''].join('\n'),
+    accessText: (provider, keys, projectIds) =>
+      [
+        '[zoro]',
+        `data_dir = ${world.dataDir}`,
+        'runtime = tmux',
+        '',
+        `[provider:${provider}]`,
+        ...Object.entries(keys).map(([key, value]) => `${key} = ${value}`),
+        '',
+        '[session:work]',
+        `repo_path = ${world.repo}`,
+        'agent = sim',
+        'runtime = tmux',
+        `provider = ${provider}`,
+        `project_ids = ${projectIds}`,
+        '',
+      ].join('\n'),
     async runOnce(config, timeoutMs = 45_000) {
       await writeFile(world.configFile, config, { mode: 0o600 });
       const result = await runCli(['--config', world.configFile, '--once', '--json', '--no-cockpit'], {
@@ -76,9 +104,16 @@ export async function trackerWorld(label: string): Promise<TrackerWorld> {
       const json = result.stdout.trim().split('\n').pop() ?? '';
       return { ...result, summary: json.startsWith('{') ? (JSON.parse(json) as RunSummary) : null };
     },
-    async prompts() {
-      const text = (await readFile(stdinLog, 'utf8')).replace(/\r\n?/g, '\n');
-      return [...text.matchAll(/\x1b\[200~([\s\S]*?)\x1b\[201~/g)].map((m) => m[1]!);
+    prompts,
+    privateTmuxHasZoro: () =>
+      exec('tmux', ['has-session', '-t', '=zoro'], { env: tmuxEnv }).then(
+        () => true,
+        () => false,
+      ),
+    async onlyPrompt() {
+      const all = await prompts();
+      assert.is(all.length, 1, JSON.stringify(all));
+      return all[0]!;
     },
     async cleanup() {
       // `zoro --once` leaves the agents running (as it does for a user); end them with the server.
@@ -88,7 +123,19 @@ export async function trackerWorld(label: string): Promise<TrackerWorld> {
   };
 }
 
-/** Where the sim's `write` landed in the repo, or null. */
-export function readRepoFile(world: Scratch, name: string): Promise<string | null> {
-  return readFile(join(world.repo, name), 'utf8').catch(() => null);
+/**
+ * The run ended well with exactly one ticket, `ticketId`, done by the session `work`, whose
+ * sim wrote `done.txt`; the secret appears nowhere in what zoro printed.
+ */
+export async function expectOneTicketDone(world: TrackerWorld, run: TrackerRun, ticketId: string, secret: string): Promise<void> {
+  assert.is(run.code, 0, run.stderr);
+  // tmux honours TMUX_TMPDIR: the agent ran on this spec's own server.
+  assert.ok(await world.privateTmuxHasZoro(), 'the sim ran on the private tmux server');
+  assert.not.match(run.stderr + run.stdout, secret, 'the secret never reaches the output');
+  assert.ok(run.summary, run.stdout);
+  assert.equal(
+    run.summary.tickets.map((t) => [t.id, t.status, t.session]),
+    [[ticketId, 'done', 'work']],
+  );
+  assert.is(await readFile(join(world.repo, 'done.txt'), 'utf8').catch(() => null), 'ok\n');
 }
