@@ -455,7 +455,9 @@ export const orchestratorMachine = setup({
   },
   delays: {
     restartBackoff: ({ context, event }) => {
-      const id = (event as { id?: string }).id ?? '';
+      // Evaluated when the restart is scheduled, with the failure (`xstate.error.actor.<id>`).
+      const failed = event.type.startsWith('xstate.error.actor.') ? event.type.slice('xstate.error.actor.'.length) : null;
+      const id = failed ?? (event as { id?: string }).id ?? '';
       return Math.min(60_000, 1_000 * 2 ** Math.max(0, (context.restarts[id] ?? 1) - 1));
     },
   },
