@@ -243,6 +243,31 @@ test('a child that fails is logged and restarted after its backoff, never silent
   assert.ok(h.actor.getSnapshot().children['poller:plan']);
 });
 
+test('a child that keeps failing is restarted after 1 s, 2 s, 4 s… up to a minute', async () => {
+  let starts = 0;
+  const poller = fromPromise(async () => {
+    starts += 1;
+    throw new Error(`plan.md unreadable (${starts})`);
+  });
+  const h = createHarness({ poller, readyOnAttach: false });
+  h.start([sessionSpec('web')]);
+  await flush();
+  const gaps: number[] = [];
+  let waited = 0;
+  while (gaps.length < 8) {
+    const before = starts;
+    h.clock.increment(1_000);
+    waited += 1_000;
+    await flush();
+    if (starts !== before) {
+      gaps.push(waited);
+      waited = 0;
+    }
+  }
+  assert.equal(gaps, [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
+  assert.is(h.logs.filter((l) => l.type === 'actor.failed').length, 9);
+});
+
 test('a session whose terminal fails is restarted and picks up the ticket it held', async () => {
   let starts = 0;
   const commands: TerminalCommand[] = [];
