@@ -12,6 +12,10 @@ import type { TerminalRuntime } from '../adapters/terminals/types.js';
 import { createFileStore } from '../adapters/store/index.js';
 import type { Store } from '../adapters/store/types.js';
 import { profileFor } from '../adapters/agents/index.js';
+import { claudeSessionExists } from '../adapters/agents/claude/index.js';
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { sessionMachine } from '../machines/session.js';
 import { ticketMachine } from '../machines/ticket.js';
 import { pollerMachine } from '../machines/poller.js';
@@ -106,6 +110,22 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     return event;
   };
 
+  // Claude Code sessions zoro starts keep one conversation id across restarts (--resume).
+  const claudeIds = new Map<string, { id: string; resume: boolean }>();
+  for (const s of config.sessions.filter((x) => x.agent === 'claude' && !x.options.claude_session_id)) {
+    const id = stored.sessions.find((r) => r.name === s.name)?.claude_session_id ?? randomUUID();
+    const home = s.options.anthropic_base_url ? (s.options.claude_home ?? join(config.zoro.data_dir, 'claude-home')) : homedir();
+    claudeIds.set(s.name, { id, resume: await claudeSessionExists(id, home) });
+  }
+  const claudeOptions = (s: SessionRuntimeSpec): Record<string, string> => {
+    if (s.agent !== 'claude' || s.options.claude_session_id) return {};
+    let entry = claudeIds.get(s.name);
+    if (!entry) claudeIds.set(s.name, (entry = { id: randomUUID(), resume: false }));
+    const options = { claude_session_id: entry.id, ...(entry.resume ? { claude_resume: 'true' } : {}) };
+    entry.resume = true; // a restart of this agent within the run continues the conversation
+    return options;
+  };
+
   /** How a session's agent starts: its profile's argv and env, plus how to reach zoro. */
   function launchEnv(s: SessionRuntimeSpec): { command: string[]; env: Record<string, string> } {
     const launch = profileFor(s.agent).launch({
@@ -113,7 +133,7 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
       repoPath: s.repo_path,
       zoroCommand: zoroCommand(),
       dataDir: config.zoro.data_dir,
-      options: { ...s.options, ready_signal: config.zoro.ready_signal },
+      options: { ...s.options, ...claudeOptions(s), ready_signal: config.zoro.ready_signal },
     });
     return { command: launch.command, env: { ...launch.env, ZORO_SESSION: s.name, ZORO_DATA_DIR: config.zoro.data_dir } };
   }
@@ -171,6 +191,8 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
   });
 
   const actor: Actor<typeof machine> = createActor(machine, {
+    // Named, so the inspector lists `orchestrator` beside `session:…` rather than `x:0`.
+    id: 'orchestrator',
     input: {
       clock: { now },
       settings: settingsFrom(config),
@@ -188,7 +210,10 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     if (entry.type === 'ticket.delivered' && entry.data?.attempt === 1 && entry.ticket) commentStarted(entry.ticket, entry.session ?? '?');
   });
   actor.on('persist.ticket', ({ record }) => store.putTicket(record as never));
-  actor.on('persist.session', ({ session }) => store.putSession({ name: session.name, state: session.state, ticket: session.ticketId }));
+  actor.on('persist.session', ({ session }) => {
+    const claude = claudeIds.get(session.name);
+    store.putSession({ name: session.name, state: session.state, ticket: session.ticketId, ...(claude ? { claude_session_id: claude.id } : {}) });
+  });
 
   const currentState = (): ApiState => apiState(actor.getSnapshot().context, { version: packageVersion, started_at: startedAt.toISOString() }, store.recentEvents(50));
 
