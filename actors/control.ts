@@ -16,6 +16,8 @@ import type { ZoroConfig } from '../adapters/config/types.js';
 import type { OrchestratorEvent } from '../machines/orchestrator.js';
 import type { ZoroHandle } from './handle.js';
 import { errorMessage, InvalidTransitionError, UsageError } from '../lib/errors.js';
+import { hookSignal } from '../adapters/agents/claude/hooks.js';
+import { parseUsageLimit } from '../adapters/agents/claude/screen.js';
 
 export const CONTROL_SOCKET = 'zoro.sock';
 const MAX_BODY = 1 << 20;
@@ -111,20 +113,23 @@ async function handle(req: IncomingMessage, deps: ControlDeps): Promise<unknown>
   throw new HttpError(404, `no such endpoint: POST ${url.pathname}`);
 }
 
-/** What a Claude Code hook means for the session (the screen rules stay as the fallback). */
-export function hookEvent(event: string, payload: Record<string, unknown>): Extract<OrchestratorEvent, { type: 'ctl.to_session' }>['event'] | null {
-  switch (event) {
-    case 'Stop': {
-      const last = payload.last_assistant_message;
-      return { type: 'session.turn_ended', source: 'Stop hook', summary: typeof last === 'string' ? last.slice(-2000) : null };
-    }
-    case 'Notification':
-      if (payload.notification_type === 'permission_prompt') {
-        return { type: 'session.needs_human', message: typeof payload.message === 'string' ? payload.message : 'Claude Code asks for permission' };
+/**
+ * What a Claude Code hook means for the session (the screen rules stay as the fallback).
+ * `StopFailure` with a rate limit carries the reset time in its last message.
+ */
+export function hookEvent(event: string, payload: Record<string, unknown>, now = new Date()): Extract<OrchestratorEvent, { type: 'ctl.to_session' }>['event'] | null {
+  const last = typeof payload.last_assistant_message === 'string' ? payload.last_assistant_message : null;
+  switch (hookSignal(event, payload)) {
+    case 'turn_ended': {
+      const limit = payload.error === 'rate_limit' && last ? parseUsageLimit(last.split('\n'), now) : null;
+      if (limit) {
+        const waitMs = Math.max(0, limit.resetAt.getTime() - now.getTime());
+        return { type: 'session.limited', until: limit.resetAt.toISOString(), waitMs, message: `usage limit reached; resumes at ${limit.resetAt.toISOString()}` };
       }
-      return null;
-    case 'UserPromptSubmit':
-      return { type: 'session.answered' };
+      return { type: 'session.turn_ended', source: `${event} hook`, summary: last ? last.slice(-2000) : null };
+    }
+    case 'needs_human':
+      return { type: 'session.needs_human', message: typeof payload.message === 'string' ? payload.message : 'Claude Code asks for permission' };
     default:
       return null;
   }

@@ -62,7 +62,7 @@ export function createTerminalLogic(deps: SessionDeps) {
     let stopRepoWatch: (() => void) | null = null;
     let stopAppearWatch: (() => void) | null = null;
     // A turn in progress: which ticket, and whether its signal has been seen.
-    let turn: { ticketId: string; delivered: boolean; signalSeen: boolean } | null = null;
+    let turn: { ticketId: string; delivered: boolean; signalSeen: boolean; askedHuman?: boolean } | null = null;
 
     const detach = () => {
       for (const off of unsubscribe) off();
@@ -85,14 +85,22 @@ export function createTerminalLogic(deps: SessionDeps) {
       if (repeatedError) send({ type: 'session.error_loop', reason: `the same error keeps appearing: ${repeatedError}` });
       if (turn !== current) return;
       const profile = currentProfile();
-      const limit = profile?.parseUsageLimit?.(screen.tail(20), new Date());
+      const limit = profile?.parseUsageLimit?.(screen.turnTail(20), new Date());
       if (limit && current.delivered && !current.signalSeen) {
         const waitMs = Math.max(0, limit.resetAt.getTime() - Date.now());
         send({ type: 'session.limited', until: limit.resetAt.toISOString(), waitMs, message: `usage limit reached; resumes at ${limit.resetAt.toISOString()}` });
         return;
       }
-      if (profile && current.delivered && !current.signalSeen && profile.classify(screen.tail(40)) === 'needs_human') {
-        send({ type: 'session.needs_human', message: screen.tail(8).join('\n').trim() });
+      if (profile && current.delivered && !current.signalSeen) {
+        // A question for the human (a permission prompt), and its answer, from the screen.
+        const state = profile.classify(screen.tail(40));
+        if (state === 'needs_human' && !current.askedHuman) {
+          current.askedHuman = true;
+          send({ type: 'session.needs_human', message: screen.tail(8).join('\n').trim() });
+        } else if (state === 'busy' && current.askedHuman) {
+          current.askedHuman = false;
+          send({ type: 'session.answered' });
+        }
       }
     };
 

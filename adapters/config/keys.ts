@@ -70,6 +70,13 @@ export const AGENT_OPTIONS: Record<string, string> = {
   agent_args: 'extra command-line arguments for the agent',
   auto_create: 'iTerm2: open a tab running the agent in repo_path when none is there: true | false',
   model: "the agent's own model (claude --model)",
+  claude_command: 'the command that runs Claude Code (default claude)',
+  claude_args: 'more arguments for Claude Code (like agent_args)',
+  claude_session_id: 'the Claude conversation id (a UUID) zoro starts or resumes; zoro picks one when unset',
+  claude_resume: 'true: continue claude_session_id (--resume) instead of starting it',
+  claude_hooks: 'false: no per-run hooks for sessions zoro starts (rely on the screen, or on `zoro init` hooks)',
+  anthropic_base_url: 'run this Claude Code against another Messages API, with an offline HOME (claude_home)',
+  claude_home: 'the HOME Claude Code gets when anthropic_base_url is set (default <data_dir>/claude-home)',
 };
 
 export const PROVIDER_TYPES = ['asana', 'monday', 'github', 'linear', 'jira', 'plan'] as const;

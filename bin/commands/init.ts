@@ -15,6 +15,8 @@ import { systemConfigEnv, type ConfigEnv } from '../../adapters/config/env.js';
 import { initConfigPath } from '../../adapters/config/paths.js';
 import { writeFileAtomic } from '../../adapters/config/files.js';
 import { checkPrerequisites, formatCheck } from '../../adapters/config/prerequisites.js';
+import { initHooks } from '../../adapters/agents/claude/hooks.js';
+import { iterm2InitHelp } from '../../adapters/terminals/iterm2/doctor.js';
 
 export interface InitContext {
   /** The access.txt being set up (absolute). */
@@ -74,42 +76,28 @@ export const prerequisitesStep: InitStep = {
   },
 };
 
-export const INIT_STEPS: InitStep[] = [writeConfigStep, prerequisitesStep];
+/** Claude Code hooks in ~/.claude/settings.json, so zoro hears when a turn ends (undo: --uninstall-hooks). */
+export const claudeHooksStep: InitStep = {
+  name: 'claude hooks',
+  async run(context) {
+    if (!context.env.onPath('claude')) {
+      context.print('! Claude Code hooks: claude is not on PATH; run `zoro init` again after installing it');
+      return 'continue';
+    }
+    const change = await initHooks();
+    const what = change.changed ? `${change.count} hook(s) added to ${change.settingsPath}` : `already in ${change.settingsPath}`;
+    context.print(`✔ Claude Code hooks: ${what} (undo: \`zoro init --uninstall-hooks\`)`);
+    return 'continue';
+  },
+};
 
-const HELP = `usage: zoro init [--force] [--config FILE]
+/** On macOS, the one iTerm2 setting zoro needs. */
+export const iterm2Step: InitStep = {
+  name: 'iterm2',
+  async run(context) {
+    if (process.platform === 'darwin') context.print(iterm2InitHelp());
+    return 'continue';
+  },
+};
 
-Write access.txt from the annotated example (mode 0600) and check prerequisites.
-  --config FILE   where to write (default: $ZORO_CONFIG, else ~/.zoro/access.txt)
-  --force         replace an existing file with the example
-`;
-
-export async function run(argv: string[], env: ConfigEnv = systemConfigEnv()): Promise<number> {
-  let force = false;
-  let config: string | undefined;
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(HELP);
-      return 0;
-    } else if (arg === '--force') force = true;
-    else if (arg === '--config') {
-      config = argv[++index];
-      if (!config) throw new UsageError('init: --config needs a FILE');
-    } else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
-    else throw new UsageError(`init: unknown argument ${arg}; see \`zoro init --help\``);
-  }
-  const context: InitContext = {
-    configFile: initConfigPath(config, env),
-    force,
-    env,
-    print: (line) => console.log(line),
-    nextSteps: [],
-  };
-  for (const step of INIT_STEPS) {
-    if ((await step.run(context)) === 'stop') return 2;
-  }
-  context.nextSteps.push('check it with `zoro doctor`', 'start with `zoro` (or try `zoro demo` first), then open the cockpit URL it prints');
-  console.log('\nNext steps:');
-  context.nextSteps.forEach((step, index) => console.log(`  ${index + 1}. ${step}`));
-  return 0;
-}
+export const INIT_STEPS: InitStep[] = [writeConfigStep, prerequisitesStep, claudeHooksStep, iterm2Step];
