@@ -31,6 +31,8 @@ export interface SessionDeps {
   profile(agent: string): AgentProfile;
   /** The screen of each session, shared with the cockpit. */
   screen(name: string): ScreenBuffer;
+  /** Each session's live terminal, for answering the agent from the cockpit. */
+  terminals: Map<string, Terminal>;
   launchEnv(spec: SessionRuntimeSpec): { command: string[]; env: Record<string, string> };
   journal: {
     begin(entry: { id: string; kind: 'prompt'; ticket: string; session: string; attempt: number }): Promise<void>;
@@ -136,6 +138,8 @@ export function createTerminalLogic(deps: SessionDeps) {
         resume = null; // a new agent cannot be in the middle of anything
       }
       const t = terminal;
+      deps.terminals.set(input.name, t);
+      unsubscribe.push(() => deps.terminals.get(input.name) === t && deps.terminals.delete(input.name));
       unsubscribe.push(t.onOutput(onOutput));
       unsubscribe.push(t.onExit((exit) => onExit(exit.code, exit.reason)));
       if (stopped) return;

@@ -8,7 +8,8 @@
  */
 import { createActor, sendParent, type Actor, type InspectionEvent } from 'xstate';
 import type { ZoroConfig } from '../adapters/config/types.js';
-import type { TerminalRuntime } from '../adapters/terminals/types.js';
+import type { Key, Terminal, TerminalRuntime } from '../adapters/terminals/types.js';
+import { sanitizeText } from '../lib/sanitize.js';
 import { createFileStore } from '../adapters/store/index.js';
 import type { Store } from '../adapters/store/types.js';
 import { profileFor } from '../adapters/agents/index.js';
@@ -74,6 +75,7 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
   const openJournal = new Set(stored.journal.map((e) => e.id));
   const listeners = new Set<(message: PushMessage) => void>();
   const screens = new Map<string, ScreenBuffer>();
+  const terminals = new Map<string, Terminal>();
   const providers = new ProviderSet(config, (provider, message) => log({ type: 'provider.notice', provider, message }));
   const runtimes = new RuntimeSet(config, {
     given: options.runtimes,
@@ -148,6 +150,7 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     runtime: (name) => runtimes.get(name),
     profile: (agent) => profileFor(agent),
     screen,
+    terminals,
     launchEnv,
     journal: { begin: (e) => store.journalBegin(e), end: (id) => store.journalEnd(id) },
     warn: (session, message) => log({ type: 'session.warning', session, message }),
@@ -258,6 +261,7 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     onScreen: (name, listener) => (spec(name) ? screen(name).onRaw(listener) : null),
     pause: (name) => sessionCommand(name, 'session.pause', { type: 'ctl.pause', session: name }),
     resume: (name) => sessionCommand(name, 'session.resume', { type: 'ctl.resume', session: name }),
+    answer: (name, text) => answer(name, text),
     addTicket: (request) => addTicket(request),
     retry: (id) => actor.send({ type: 'ctl.retry', ticket: id }),
     cancel: (id) => actor.send({ type: 'ctl.cancel', ticket: id }),
@@ -270,6 +274,19 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     provider
       .comment(record.external_id, `zoro: session ${session} started working on this.`)
       .catch((error: unknown) => log({ type: 'provider.write_failed', provider: provider.name, ticket: ticketId, message: `${ticketId}: could not comment on ${provider.name}: ${(error as Error).message}` }));
+  }
+
+  /**
+   * A person's answer to an agent that waits on them (a permission prompt): typed into its
+   * terminal as plain text (sanitised), then Enter unless it is a single choice key.
+   */
+  async function answer(name: string, text: string): Promise<void> {
+    const terminal = terminals.get(name);
+    if (!terminal) throw new UsageError(`session ${name} has no terminal to answer in`);
+    const clean = sanitizeText(text).replace(/\n/g, ' ').trim();
+    if (/^[1-3]$/.test(clean)) return terminal.press(clean as Key);
+    if (clean) await terminal.type(clean);
+    await terminal.press('Enter');
   }
 
   /** A command for a session, refused (InvalidTransitionError) when its state does not accept it. */
