@@ -87,7 +87,12 @@ export async function serve(options: ServeOptions): Promise<number> {
   });
 
   if (options.exitWhenDone) {
-    const finished = zoro.settled().then((summary) => stop(exitCode(summary), summary));
+    const finished = zoro.settled().then((summary) => {
+      // A provider that could not be read makes the run incomplete, whatever its tickets did.
+      const failedPolls = Object.values(zoro.context().pollers).filter((p) => p.last_error);
+      for (const p of failedPolls) process.stderr.write(`zoro: ${p.spec.name}: ${p.last_error}\n`);
+      return stop(failedPolls.length > 0 ? 1 : exitCode(summary), summary);
+    });
     return Promise.race([finished, interrupted]);
   }
   zoro.settled().then((summary) => {
