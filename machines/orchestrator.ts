@@ -327,7 +327,10 @@ export const orchestratorMachine = setup({
       if (event.state === 'IDLE' || event.state === 'UNREACHABLE' || event.state === 'PAUSED') {
         for (const t of Object.values(tickets)) {
           if (t.record.status === 'dispatched' && t.record.session === event.name && t.ref) {
-            enqueue.sendTo(t.ref, { type: 'ticket.requeue', reason: `session ${event.name} went ${event.state}${event.reason ? `: ${event.reason}` : ''}` });
+            const reason = `session ${event.name} went ${event.state}${event.reason ? `: ${event.reason}` : ''}`;
+            enqueue.sendTo(t.ref, { type: 'ticket.requeue', reason });
+            // The mirror below already says queued, so the ticket's own report will not log it.
+            log(enqueue, { type: 'ticket.queued', message: `${t.record.id} re-queued (${reason})`, ticket: t.record.id, session: event.name });
             tickets[t.record.id] = { ...t, record: { ...t.record, status: 'queued', session: null }, dispatchable: false };
           }
         }
@@ -485,12 +488,15 @@ export const orchestratorMachine = setup({
   on: {
     'config.loaded': { actions: ['applyConfig', 'reconcile'] },
     'poller.changed': {
-      actions: assign({
-        pollers: ({ context, event }) => {
-          const entry = context.pollers[event.name];
-          if (!entry) return context.pollers;
-          return { ...context.pollers, [event.name]: { ...entry, state: event.state, last_poll_at: event.last_poll_at, last_error: event.last_error } };
-        },
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const entry = context.pollers[event.name];
+        if (!entry) return;
+        if (event.last_error && event.last_error !== entry.last_error) {
+          log(enqueue, { type: 'provider.error', message: `${event.name}: ${event.last_error}`, provider: event.name });
+        }
+        enqueue.assign({
+          pollers: { ...context.pollers, [event.name]: { ...entry, state: event.state, last_poll_at: event.last_poll_at, last_error: event.last_error } },
+        });
       }),
     },
     'provider.polled': { actions: ['ingest', 'reconcile'] },
