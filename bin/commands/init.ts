@@ -84,7 +84,7 @@ export const claudeHooksStep: InitStep = {
       context.print('! Claude Code hooks: claude is not on PATH; run `zoro init` again after installing it');
       return 'continue';
     }
-    const change = await initHooks();
+    const change = await initHooks({ home: context.env.home });
     const what = change.changed ? `${change.count} hook(s) added to ${change.settingsPath}` : `already in ${change.settingsPath}`;
     context.print(`✔ Claude Code hooks: ${what} (undo: \`zoro init --uninstall-hooks\`)`);
     return 'continue';
@@ -101,3 +101,49 @@ export const iterm2Step: InitStep = {
 };
 
 export const INIT_STEPS: InitStep[] = [writeConfigStep, prerequisitesStep, claudeHooksStep, iterm2Step];
+
+const HELP = `usage: zoro init [--force] [--config FILE]
+       zoro init --uninstall-hooks
+
+Write access.txt from the annotated example (mode 0600), check prerequisites, and add
+zoro's Claude Code hooks to ~/.claude/settings.json.
+  --config FILE       where to write (default: $ZORO_CONFIG, else ~/.zoro/access.txt)
+  --force             replace an existing file with the example
+  --uninstall-hooks   remove exactly the hooks zoro added, and nothing else
+`;
+
+export async function run(argv: string[], env: ConfigEnv = systemConfigEnv()): Promise<number> {
+  let force = false;
+  let config: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--help' || arg === '-h') {
+      console.log(HELP);
+      return 0;
+    } else if (arg === '--force') force = true;
+    else if (arg === '--uninstall-hooks') {
+      const change = await initHooks({ uninstall: true });
+      console.log(change.changed ? `Claude Code hooks: ${change.count} removed from ${change.settingsPath}` : `Claude Code hooks: none of zoro's in ${change.settingsPath}`);
+      return 0;
+    }
+    else if (arg === '--config') {
+      config = argv[++index];
+      if (!config) throw new UsageError('init: --config needs a FILE');
+    } else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
+    else throw new UsageError(`init: unknown argument ${arg}; see \`zoro init --help\``);
+  }
+  const context: InitContext = {
+    configFile: initConfigPath(config, env),
+    force,
+    env,
+    print: (line) => console.log(line),
+    nextSteps: [],
+  };
+  for (const step of INIT_STEPS) {
+    if ((await step.run(context)) === 'stop') return 2;
+  }
+  context.nextSteps.push('check it with `zoro doctor`', 'start with `zoro` (or try `zoro demo` first), then open the cockpit URL it prints');
+  console.log('\nNext steps:');
+  context.nextSteps.forEach((step, index) => console.log(`  ${index + 1}. ${step}`));
+  return 0;
+}
