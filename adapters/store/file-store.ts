@@ -92,7 +92,7 @@ function createFileBackend(dir: string): StoreBackend {
     },
 
     appendEvent(event) {
-      events.append(JSON.stringify(event));
+      events.appendNow(JSON.stringify(event));
     },
 
     flushEvents() {

@@ -3,7 +3,7 @@
  * the end. A crash mid-append leaves at most one cut-off last line; it is dropped with a
  * warning on open (so the next append starts on a fresh line) and every earlier line is kept.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { basename } from 'node:path';
@@ -186,6 +186,22 @@ export class JsonlAppender {
       const failure = this.#failure;
       this.#failure = null;
       throw failure;
+    }
+  }
+
+  /**
+   * Appends `line` with a blocking write, so it is in the OS's hands (and survives a SIGKILL
+   * of this process) when this returns. Lines still queued go first: order is kept.
+   */
+  appendNow(line: string): void {
+    const file = this.#file;
+    if (!file || this.#buffer.length > 0 || this.#draining) return this.append(line);
+    try {
+      writeSync(file.fd, line + '\n');
+    } catch (error) {
+      // Queued for the next drain, which retries it; this failure is reported now.
+      this.onError(error);
+      this.append(line);
     }
   }
 

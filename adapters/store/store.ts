@@ -38,7 +38,10 @@ export interface StoreBackend {
   open(recentLimit: number, log: (level: 'warn' | 'error', message: string) => void): Promise<BackendContents>;
   /** Appends `archive` durably, then replaces the state document durably. */
   writeState(doc: StateDoc, archive: StoredTicket[]): Promise<void>;
-  /** Buffered; `flushEvents` writes it out. */
+  /**
+   * Hands the line to the OS before returning where it can (the file store writes it at
+   * once, so it survives a SIGKILL); `flushEvents` writes out anything still buffered.
+   */
   appendEvent(event: ZoroEvent): void;
   flushEvents(): Promise<void>;
   close(): Promise<void>;
@@ -74,6 +77,11 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
   let inFlightCovers = 0;
   let trailing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  // Events wait for the next timed state write, so the event log never tells of something
+  // state.json does not hold: after a crash, what a restart decides again (a dispatch whose
+  // state was not saved yet) is logged once, not twice. An event and the change it tells
+  // of are made in the same task; the timer fires in a later one, so its write covers both.
+  let held: ZoroEvent[] = [];
 
   function requireOpen(what: string): void {
     if (phase === 'open') return;
@@ -82,10 +90,27 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
 
   function changed(): void {
     changes += 1;
+    schedule();
+  }
+
+  /** The coalescing timer: saves what changed, then writes the events held before it fired. */
+  function schedule(): void {
     timer ??= setTimeout(() => {
       timer = null;
-      if (saved < changes) persist().catch((error: unknown) => log('error', `saving state failed, will retry on the next change: ${errorMessage(error)}`));
+      const upTo = held.at(-1)?.seq ?? 0;
+      const saving = saved < changes ? persist() : (inFlight ?? Promise.resolve());
+      saving.then(
+        () => releaseEvents(upTo),
+        (error: unknown) => log('error', `saving state failed, will retry on the next change: ${errorMessage(error)}`),
+      );
     }, writeDelayMs);
+  }
+
+  /** Hands held events up to seq `upTo` to the backend, in order. */
+  function releaseEvents(upTo: number): void {
+    let n = 0;
+    while (n < held.length && held[n]!.seq <= upTo) backend.appendEvent(held[n++]!);
+    if (n > 0) held = held.slice(n);
   }
 
   function isLive(stored: StoredTicket): boolean {
@@ -220,6 +245,10 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
       const begun: JournalEntry = jsonClone({ ...rest, at: at ?? now().toISOString(), done_at: null, ...(data ? { data: redactSecrets(data) } : {}) });
       journal.set(entry.id, begun);
       changed();
+      // What led to the effect (a dispatch: the ticket's new status) is stored in this same
+      // task, after the caller began the entry: let it in, so the write that makes the entry
+      // durable holds its cause too, and the effect is never on disk without it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await persist();
     },
 
@@ -245,7 +274,8 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
       });
       recent.push(logged);
       if (recent.length > 2 * RECENT_LIMIT) recent = recent.slice(-RECENT_LIMIT);
-      backend.appendEvent(logged);
+      held.push(logged);
+      schedule();
       return logged;
     },
 
@@ -257,8 +287,13 @@ export function createStore(backend: StoreBackend, options: StoreOptions = {}): 
       requireOpen('flush');
       if (timer) clearTimeout(timer);
       timer = null;
-      if (saved < changes) await persist();
-      else if (inFlight) await inFlight;
+      try {
+        if (saved < changes) await persist();
+        else if (inFlight) await inFlight;
+      } finally {
+        // Flushing (and closing) writes every event, saved state or not.
+        releaseEvents(Infinity);
+      }
       await backend.flushEvents();
     },
 

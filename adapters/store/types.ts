@@ -83,7 +83,10 @@ export interface Store {
   journalBegin(entry: NewJournalEntry): Promise<void>;
   /** Resolves once the end is on disk. Ending an unknown or already ended id does nothing. */
   journalEnd(id: string): Promise<void>;
-  /** Assigns `seq` (and `at` if missing), redacts secrets, appends to the event log (buffered). */
+  /**
+   * Assigns `seq` (and `at` if missing), redacts secrets, appends to the event log — on disk
+   * once the state write after it has landed, so the log never runs ahead of the state.
+   */
   append(event: NewEvent): ZoroEvent;
   /** The last `n` events, oldest first (up to the last 1,000 are kept in memory). */
   recentEvents(n: number): ZoroEvent[];
