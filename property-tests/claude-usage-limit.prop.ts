@@ -24,11 +24,19 @@ function claudeFormat(reset: Date, now: Date, timeZone: string): string {
   return lower(reset.toLocaleTimeString('en-US', { timeZone, hour: 'numeric', minute: minute === 0 ? undefined : '2-digit', hour12: true }));
 }
 
+/**
+ * Within an hour of a clock change a printed time is ambiguous (the hour that repeats) or
+ * names a moment whose wall time was skipped (Chatham springs from 2:45 to 3:45): no answer
+ * is right there, so those instants are left out.
+ */
 function ambiguous(at: Date, timeZone: string): boolean {
-  const wall = (d: Date) =>
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).format(d);
-  const here = wall(at);
-  return wall(new Date(at.getTime() - 3_600_000)) === here || wall(new Date(at.getTime() + 3_600_000)) === here;
+  const offset = (d: Date) => {
+    const wall = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' })
+      .formatToParts(d)
+      .reduce<Record<string, number>>((parts, p) => (p.type === 'literal' ? parts : { ...parts, [p.type]: Number(p.value) }), {});
+    return Date.UTC(wall.year!, wall.month! - 1, wall.day!, wall.hour!, wall.minute!) - Math.floor(d.getTime() / 60_000) * 60_000;
+  };
+  return offset(new Date(at.getTime() - 3_600_000)) !== offset(new Date(at.getTime() + 3_600_000));
 }
 
 const minute = 60_000;
