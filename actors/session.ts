@@ -37,6 +37,11 @@ export interface SessionDeps {
   journal: {
     begin(entry: { id: string; kind: 'prompt'; ticket: string; session: string; attempt: number }): Promise<void>;
     end(id: string): Promise<void>;
+    /**
+     * This session's prompt deliveries a crash cut short (begun, never ended), each handed
+     * out once: the paste may sit unsent in the agent's input box.
+     */
+    cut?(session: string): CutDelivery[];
   };
   warn(session: string, message: string): void;
   settings: {
@@ -44,6 +49,12 @@ export interface SessionDeps {
     noFileChangeMs: number;
     reconnectBaseMs: number;
   };
+}
+
+export interface CutDelivery {
+  id: string;
+  ticket: string;
+  attempt: number;
 }
 
 interface TerminalInput {
@@ -144,9 +155,11 @@ export function createTerminalLogic(deps: SessionDeps) {
       unsubscribe.push(t.onExit((exit) => onExit(exit.code, exit.reason)));
       if (stopped) return;
 
+      const cut = deps.journal.cut?.(input.name) ?? [];
       if (resume) {
         const state = inFlight(screen.text(), resume, screen.detector.signal);
         if (state !== 'absent') {
+          for (const c of cut) await deps.journal.end(c.id);
           turn = { ticketId: resume.ticketId, delivered: true, signalSeen: state === 'finished' };
           send({ type: 'session.resume_busy', ticketId: resume.ticketId, attempt: resume.attempt, finished: state === 'finished' });
           if (state === 'finished') send({ type: 'session.turn_ended', source: 'ready signal (seen after restart)', summary: summaryFrom(screen) });
@@ -154,6 +167,13 @@ export function createTerminalLogic(deps: SessionDeps) {
         }
       }
       await waitForIdle(t, profile);
+      // A delivery cut short whose prompt the agent never showed: the paste may sit in its
+      // input box, and the next prompt would be appended to it. Clear the box first.
+      if (found && cut.some((c) => inFlight(screen.text(), { ticketId: c.ticket, attempt: c.attempt }, screen.detector.signal) === 'absent')) {
+        for (const key of profile.clearInputKeys ?? profile.interruptKeys) await t.press(key);
+        await waitForIdle(t, profile);
+      }
+      for (const c of cut) await deps.journal.end(c.id);
       reconnects = 0;
       send({ type: 'session.ready' });
     };

@@ -28,7 +28,7 @@ import { UsageError } from '../lib/errors.js';
 import { assertAccepts } from '../machines/session-table.js';
 import { zoroCommand } from '../lib/self.js';
 import { ScreenBuffer } from './screen.js';
-import { createTerminalLogic, type SessionRuntimeSpec } from './session.js';
+import { createTerminalLogic, type CutDelivery, type SessionRuntimeSpec } from './session.js';
 import { createTicketLogic } from './ticket.js';
 import { createPollLogic } from './poller.js';
 import { ProviderSet } from './providers.js';
@@ -73,6 +73,12 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
   const store = options.store ?? createFileStore({ dir: config.zoro.data_dir });
   const stored = await store.load();
   const openJournal = new Set(stored.journal.map((e) => e.id));
+  // Prompt deliveries the last run began and never ended, by session (see SessionDeps.journal.cut).
+  const cutPrompts = new Map<string, CutDelivery[]>();
+  for (const e of stored.journal) {
+    if (e.kind !== 'prompt' || !e.session) continue;
+    cutPrompts.set(e.session, [...(cutPrompts.get(e.session) ?? []), { id: e.id, ticket: e.ticket, attempt: e.attempt ?? 0 }]);
+  }
   const listeners = new Set<(message: PushMessage) => void>();
   const screens = new Map<string, ScreenBuffer>();
   const terminals = new Map<string, Terminal>();
@@ -152,7 +158,15 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     screen,
     terminals,
     launchEnv,
-    journal: { begin: (e) => store.journalBegin(e), end: (id) => store.journalEnd(id) },
+    journal: {
+      begin: (e) => store.journalBegin(e),
+      end: (id) => store.journalEnd(id),
+      cut: (session) => {
+        const cut = cutPrompts.get(session) ?? [];
+        cutPrompts.delete(session);
+        return cut;
+      },
+    },
     warn: (session, message) => log({ type: 'session.warning', session, message }),
     settings: {
       readyTimeoutMs: 60_000,
