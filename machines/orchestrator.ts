@@ -179,6 +179,13 @@ export const orchestratorMachine = setup({
         for (const t of Object.values(tickets)) {
           if (t.record.status === 'dispatched' && t.record.session === event.name && t.ref) {
             const reason = `session ${event.name} went ${event.state}${event.reason ? `: ${event.reason}` : ''}`;
+            // An agent that dies on a ticket every time must not get it forever (and hold up
+            // the queue behind it): after max_signal_attempts attempts it goes to a human.
+            if (event.state === 'UNREACHABLE' && t.record.attempts >= context.settings.limits.maxSignalAttempts) {
+              // Its own report (escalated) updates the mirror and logs it.
+              enqueue.sendTo(t.ref, { type: 'ticket.escalate', reason: `${reason}, after ${t.record.attempts} attempts`, at: context.clock.now() });
+              continue;
+            }
             enqueue.sendTo(t.ref, { type: 'ticket.requeue', reason });
             // The mirror below already says queued, so the ticket's own report will not log it.
             log(enqueue, { type: 'ticket.queued', message: `${t.record.id} re-queued (${reason})`, ticket: t.record.id, session: event.name });
