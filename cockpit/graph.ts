@@ -41,17 +41,19 @@ export function layoutMachine(machine: AnyStateMachine): Promise<Statechart> {
 
 async function computeLayout(machine: AnyStateMachine): Promise<Statechart> {
   const graph = toDirectedGraph(machine);
+  if (graph.children.length === 0) return statelessChart(machine.id, graph);
   const types = new Map<string, ChartNode['type']>();
   const edges: ElkExtendedEdge[] = [];
   const internal = new Set<string>();
   const children = withInitialDot(graph, graph.children.map((child) => toElkNode(child, types, edges, internal)), types, edges);
   if (graph.edges.length) {
     // Transitions declared on the machine's root (a CANCEL every state takes) start from an
-    // "any state" box rather than from every state.
+    // "any state" box rather than from every state; one with no target loops on that box
+    // (an edge to the root itself is one ELK cannot lay out).
     const any = `${graph.id}#any`;
     types.set(any, 'any');
     children.push({ id: any, width: 96, height: 30 });
-    for (const edge of graph.edges) addEdge(edges, internal, edge.id, any, edge.target.id, edge.transition);
+    for (const edge of graph.edges) addEdge(edges, internal, edge.id, any, edge.target.id === graph.id ? any : edge.target.id, edge.transition);
   }
   const root: ElkNode = {
     id: graph.id,
@@ -78,6 +80,35 @@ async function computeLayout(machine: AnyStateMachine): Promise<Statechart> {
   };
   const laid = await new ELK().layout(root);
   return flatten(machine.id, graph, laid, types, internal);
+}
+
+/**
+ * A machine without states (the orchestrator: one context, many handlers) is one box named
+ * after the machine, the events it handles listed inside it in columns (self-loops by the
+ * dozen would only tangle). No layout engine needed.
+ */
+function statelessChart(machineId: string, graph: DirectedGraphNode): Statechart {
+  const labels = graph.edges.map((edge) => ({ id: edge.id, text: transitionLabel(edge.transition), width: transitionLabel(edge.transition).length * EDGE_CHAR + 10 }));
+  const columns = labels.length > 8 ? 2 : 1;
+  const rows = Math.ceil(labels.length / columns);
+  const pad = 14;
+  const top = 42;
+  const rowH = 25;
+  const colW = Math.max(0, ...labels.map((l) => l.width)) + 12;
+  const width = Math.max(machineId.length * STATE_CHAR + 28, pad * 2 + columns * colW);
+  const height = top + rows * rowH + pad - 8;
+  const self = `${graph.id}#self`;
+  const node: ChartNode = { id: self, key: machineId, path: [], type: 'compound', parent: null, x: 0, y: 0, width: round(width), height: round(height) };
+  const edges: ChartEdge[] = labels.map((l, i) => ({
+    id: l.id,
+    source: self,
+    target: self,
+    label: l.text,
+    internal: true,
+    points: [],
+    labelBox: { x: round(pad + Math.floor(i / rows) * colW), y: top + (i % rows) * rowH, width: round(l.width), height: 17 },
+  }));
+  return { machine: machineId, width: round(width), height: round(height), nodes: [node], edges };
 }
 
 function toElkNode(node: DirectedGraphNode, types: Map<string, ChartNode['type']>, edges: ElkExtendedEdge[], internal: Set<string>): ElkNode {
@@ -118,18 +149,27 @@ function addEdge(edges: ElkExtendedEdge[], internal: Set<string>, id: string, so
   edges.push({ id, sources: [source], targets: [target], labels: [{ text: label, width: label.length * EDGE_CHAR + 10, height: 17 }] });
 }
 
-/** `xstate.after.1000.session.BUSY` → `after 1s`, `''` → `always`, plus `[guard]`. */
+/**
+ * `xstate.after.1000.session.BUSY` → `after 1s`, a named delay
+ * (`xstate.after.busyLimit.session.BUSY.working`) → `after busyLimit`, `''` → `always`,
+ * plus `[guard]`.
+ */
 export function transitionLabel(t: Pick<AnyTransitionDefinition, 'eventType' | 'guard'>): string {
   const type = t.eventType;
   let label = type;
-  const after = /^xstate\.after\.(\d+)\./.exec(type);
+  const after = /^xstate\.after\.([^.]+)\./.exec(type);
   if (type === '') label = 'always';
-  else if (after) label = `after ${formatDelay(Number(after[1]))}`;
-  else if (type.startsWith('xstate.done.actor.')) label = `done: ${type.slice('xstate.done.actor.'.length)}`;
-  else if (type.startsWith('xstate.error.actor.')) label = `error: ${type.slice('xstate.error.actor.'.length)}`;
+  else if (after) label = `after ${/^\d+$/.test(after[1]!) ? formatDelay(Number(after[1])) : after[1]}`;
+  else if (type.startsWith('xstate.done.actor.')) label = invoked('done', type.slice('xstate.done.actor.'.length));
+  else if (type.startsWith('xstate.error.actor.')) label = invoked('error', type.slice('xstate.error.actor.'.length));
   else if (type.startsWith('xstate.done.state.')) label = 'done';
   const guard = guardName(t.guard);
   return guard ? `${label} [${guard}]` : label;
+}
+
+/** `done: poll` for a named invoke; plain `done` for one xstate named (`0.ticket.verifying`). */
+function invoked(outcome: 'done' | 'error', id: string): string {
+  return /^\d+\./.test(id) ? outcome : `${outcome}: ${id}`;
 }
 
 function guardName(guard: unknown): string | null {

@@ -20,6 +20,7 @@ const TONES: Record<string, Tone> = {
   dispatched: 'busy',
   verifying: 'check',
   reviewing: 'check',
+  closing: 'check',
   retry: 'warn',
   done: 'ok',
   failed: 'bad',

@@ -15,27 +15,31 @@ export function scale(d0: number, d1: number, r0: number, r1: number): (v: numbe
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
 }
 
-/** Evenly spaced "nice" time ticks (1, 2, 5, 10, 15, 30 min, 1, 2, 6 h…). */
+/** Evenly spaced "nice" time ticks (1, 2, 5, 10, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 6 h…). */
 export function timeTicks(t0: number, t1: number, maxTicks: number): number[] {
-  const steps = [10e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1800e3, 3600e3, 7200e3, 21600e3, 43200e3, 86400e3];
+  const steps = [1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1800e3, 3600e3, 7200e3, 21600e3, 43200e3, 86400e3];
   const step = steps.find((st) => (t1 - t0) / st <= maxTicks) ?? steps.at(-1)!;
   const ticks: number[] = [];
   for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) ticks.push(t);
   return ticks;
 }
 
-export function hhmm(t: number): string {
-  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+export function hhmm(t: number, seconds = false): string {
+  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined, hour12: false });
 }
 
 /** A time axis along the bottom of the frame, with faint vertical grid lines. */
 export function timeAxis(f: Frame, t0: number, t1: number): SVGGElement {
   const x = scale(t0, t1, f.left, f.width - f.right);
   const g = s('g', { class: 'axis' });
-  const maxTicks = Math.max(2, Math.floor((f.width - f.left - f.right) / 70));
-  for (const t of timeTicks(t0, t1, maxTicks)) {
+  // A run of a few minutes (a demo) needs seconds on its ticks, and room for them.
+  const seconds = t1 - t0 < 10 * 60_000;
+  const maxTicks = Math.max(2, Math.floor((f.width - f.left - f.right) / (seconds ? 80 : 70)));
+  const ticks = timeTicks(t0, t1, maxTicks);
+  const withSeconds = seconds && ticks.some((t) => t % 60_000 !== 0);
+  for (const t of ticks) {
     g.append(s('line', { x1: x(t), x2: x(t), y1: f.top, y2: f.height - f.bottom, class: 'grid' }));
-    g.append(s('text', { x: x(t), y: f.height - f.bottom + 14, 'text-anchor': 'middle' }, hhmm(t)));
+    g.append(s('text', { x: x(t), y: f.height - f.bottom + 14, 'text-anchor': 'middle' }, hhmm(t, withSeconds)));
   }
   g.append(s('line', { x1: f.left, x2: f.width - f.right, y1: f.height - f.bottom, y2: f.height - f.bottom, class: 'base' }));
   return g;

@@ -115,17 +115,22 @@ interface Attempt {
   tone: Tone;
 }
 
-/** Each ticket's attempts from its events; a ticket with none logged falls back to its timestamps. */
+/**
+ * Each ticket's attempts from its events (`ticket.dispatched` opens one; `ticket.done`,
+ * `.failed`, `.escalated`, `.cancelled`, `.blocked` end it, and `ticket.queued` (sent back,
+ * a failed signal_cmd or review) ends it as a failed attempt). A ticket with none logged
+ * falls back to its timestamps.
+ */
 function attemptsOf(ticket: TicketView, events: ZoroEvent[]): Attempt[] {
-  const mine = events.filter((e) => e.ticket === ticket.id);
+  const mine = events.filter((e) => e.ticket === ticket.id && e.type.startsWith('ticket.'));
   const attempts: Attempt[] = [];
   for (const e of mine) {
     const at = Date.parse(e.at);
     const open = attempts.at(-1);
-    if (/dispatched$/.test(e.type)) attempts.push({ start: at, end: null, tone: 'busy' });
-    else if (open && open.end === null && /done|fail|escalat|cancel|retry|blocked/.test(e.type)) {
+    if (e.type === 'ticket.dispatched') attempts.push({ start: at, end: null, tone: 'busy' });
+    else if (open && open.end === null && /\.(done|failed|escalated|cancelled|blocked|queued)$/.test(e.type)) {
       open.end = at;
-      open.tone = /done/.test(e.type) ? 'ok' : /escalat/.test(e.type) ? 'escalated' : /cancel/.test(e.type) ? 'muted' : 'bad';
+      open.tone = e.type === 'ticket.done' ? 'ok' : e.type === 'ticket.escalated' ? 'escalated' : e.type === 'ticket.cancelled' ? 'muted' : 'bad';
     }
   }
   if (!attempts.length && ticket.dispatched_at) {

@@ -8,7 +8,7 @@ import type { PageContext } from '../context.js';
 import { clockTime, h, keyed, replace } from '../dom.js';
 import type { ActorGraph } from '../../protocol.js';
 import { button, emptyNote, type View } from '../ui.js';
-import { drawStatechart, highlight, sizeStatechart } from './statechart.js';
+import { drawStatechart, highlight, revealActive, sizeStatechart } from './statechart.js';
 import { toneOf } from '../colors.js';
 
 export function inspectorView(page: PageContext, initial: string | null): View & { select(id: string | null): void } {
@@ -79,6 +79,7 @@ export function inspectorView(page: PageContext, initial: string | null): View &
       const value = JSON.stringify(actor.value);
       if (value !== lastValue && svg) {
         highlight(svg, actor.value);
+        revealActive(svg, canvas);
         lastValue = value;
       }
       const shown = formatValue(actor.value);
@@ -99,9 +100,10 @@ function actorItem(a: ActorView, chosen: boolean): HTMLElement {
   return h('li', { class: chosen ? 'chosen' : '', 'data-actor': a.id }, h('a', { href: `#/inspector/${encodeURIComponent(a.id)}` }, h('span', { class: 'actor-id' }, a.id), h('span', { class: 'pill small', 'data-tone': toneOf(value.split('.').at(-1) ?? '') }, value)));
 }
 
-/** `{ BUSY: 'working' }` → `BUSY.working`. */
+/** `{ BUSY: 'working' }` → `BUSY.working`; `{}` (a machine without states) → `active`. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && Object.keys(value).length === 0) return 'active';
   if (value && typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => (v && (typeof v === 'string' || typeof v === 'object') ? `${k}.${formatValue(v)}` : k)).join(', ');
   return String(value);
 }

@@ -66,7 +66,7 @@ function renderSummary(el: HTMLElement, sessions: SessionView[], tickets: Ticket
   replace(
     el,
     h('span', { class: 'chip-group' }, h('span', { class: 'chip-title' }, 'Sessions'), [...bySession].map(([state, n]) => chip(state.toLowerCase().replace('_', ' '), n, toneOf(state)))),
-    h('span', { class: 'chip-group' }, h('span', { class: 'chip-title' }, 'Tickets'), [...byTicket].map(([status, n]) => chip(status, n, toneOf(status)))),
+    h('span', { class: 'chip-group' }, h('span', { class: 'chip-title' }, 'Tickets'), byTicket.size ? [...byTicket].map(([status, n]) => chip(status, n, toneOf(status))) : h('span', { class: 'muted small' }, 'none yet')),
   );
 }
 

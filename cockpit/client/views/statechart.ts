@@ -101,10 +101,11 @@ function toward(from: { x: number; y: number }, to: { x: number; y: number }, di
   return { x: +(from.x + ((to.x - from.x) / len) * dist).toFixed(1), y: +(from.y + ((to.y - from.y) / len) * dist).toFixed(1) };
 }
 
-/** `{ BUSY: 'working' }` → {'BUSY', 'BUSY.working'}. */
+/** `{ BUSY: 'working' }` → {'BUSY', 'BUSY.working'}; `{}` (a machine without states) → {''}. */
 export function activePaths(value: unknown, prefix: string[] = []): Set<string> {
   const out = new Set<string>();
   if (typeof value === 'string') out.add([...prefix, value].join('.'));
+  else if (prefix.length === 0 && value && typeof value === 'object' && Object.keys(value).length === 0) out.add('');
   else if (value && typeof value === 'object') {
     for (const [key, sub] of Object.entries(value as Record<string, unknown>)) {
       out.add([...prefix, key].join('.'));
@@ -119,9 +120,24 @@ export function highlight(svg: SVGSVGElement, value: unknown): void {
   const active = activePaths(value);
   const activeIds = new Set<string>();
   for (const g of svg.querySelectorAll<SVGGElement>('g.state')) {
-    const on = active.has(g.dataset.path ?? '');
+    const on = g.dataset.path !== undefined && active.has(g.dataset.path);
     g.classList.toggle('active', on);
     if (on && g.dataset.id) activeIds.add(g.dataset.id);
   }
   for (const g of svg.querySelectorAll<SVGGElement>('g.transition')) g.classList.toggle('live', activeIds.has(g.dataset.source ?? ''));
+}
+
+/**
+ * Scrolls the canvas so the lit state is in sight: the outermost active state that fits
+ * (`BUSY` with its sub-states), else the innermost (`working`). A real machine (a
+ * session's) is larger than the canvas at a legible zoom, so its lit state can be out of view.
+ */
+export function revealActive(svg: SVGSVGElement, canvas: HTMLElement): void {
+  const lit = [...svg.querySelectorAll<SVGGElement>('g.state.active')].map((g) => g.getBoundingClientRect());
+  if (!lit.length) return;
+  const view = canvas.getBoundingClientRect();
+  const box = lit.find((b) => b.width <= view.width - 20 && b.height <= view.height - 20) ?? lit.at(-1)!;
+  const inside = box.left >= view.left && box.right <= view.right && box.top >= view.top && box.bottom <= view.bottom;
+  if (inside) return;
+  canvas.scrollBy({ left: box.left + box.width / 2 - (view.left + view.width / 2), top: box.top + box.height / 2 - (view.top + view.height / 2) });
 }

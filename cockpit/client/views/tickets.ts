@@ -60,7 +60,7 @@ function ticketRow(t: TicketView): HTMLElement {
     'tr',
     { 'data-ticket': t.id, 'data-tone': toneOf(t.status) },
     h('td', { class: 'tid' }, t.id),
-    h('td', { class: 'title' }, h('span', {}, t.title), t.depends_on?.length ? h('span', { class: 'muted small' }, ` after #${t.depends_on.join(', #')}`) : null, t.last_error ? h('div', { class: 'error-text small' }, t.last_error) : null),
+    h('td', { class: 'title' }, h('span', {}, t.title), t.depends_on?.length ? h('span', { class: 'muted small' }, ` after #${t.depends_on.join(', #')}`) : null, lastError(t)),
     h('td', {}, pill(t.status)),
     h('td', {}, t.session ?? h('span', { class: 'muted' }, '—')),
     h('td', { class: 'num' }, t.attempts),
@@ -69,6 +69,13 @@ function ticketRow(t: TicketView): HTMLElement {
     h('td', { class: 'muted mono small' }, clockTime(t.finished_at ?? null)),
     actions,
   );
+}
+
+/** A done ticket keeps the error of an earlier attempt: shown as history, not as a failure. */
+function lastError(t: TicketView): HTMLElement | null {
+  if (!t.last_error) return null;
+  if (t.status === 'done') return h('div', { class: 'muted small' }, `earlier attempt: ${t.last_error}`);
+  return h('div', { class: 'error-text small' }, t.last_error);
 }
 
 function addTicketForm(page: PageContext): HTMLElement {
