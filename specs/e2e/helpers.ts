@@ -89,6 +89,8 @@ export class EventRecorder {
 
 export interface RunningZoro {
   zoro: Zoro;
+  /** The config it was started with (as loadConfig read access.txt). */
+  config: ZoroConfig;
   events: EventRecorder;
   /** settled() with a timeout. */
   settled(ms: number): Promise<RunSummary>;
@@ -131,7 +133,7 @@ export async function scratch(label: string): Promise<Scratch> {
       const events = new EventRecorder();
       const zoro = await startZoro({ config, tmuxSocket: socket, onEvent: events.onEvent, ...options });
       running.push(zoro);
-      return { zoro, events, settled: (ms) => within(zoro.settled(), ms, 'every ticket to settle') };
+      return { zoro, config, events, settled: (ms) => within(zoro.settled(), ms, 'every ticket to settle') };
     },
     async cleanup() {
       for (const zoro of running.splice(0)) await zoro.stop({ killAgents: true }).catch(() => undefined);
