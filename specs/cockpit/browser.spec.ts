@@ -1,15 +1,14 @@
 /**
  * The cockpit in real headless Chromium against the fake handle: open it with the token,
  * watch sessions and tickets change live, act from the page, open a terminal and the
- * inspector. Screenshots of the main views go to a temporary folder, or to
- * docs/screenshots/ when ZORO_SCREENSHOTS=1 (how the committed ones are refreshed).
+ * inspector. Screenshots of the main views go to a temporary folder to look at; the
+ * committed ones in docs/screenshots/ come from the real demo (demo.spec.ts).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { projectRoot } from '../../lib/self.js';
 import { FAKE_SECRET } from '../fakes/handle.js';
 import { createDemoFake } from '../fakes/handle-scenario.js';
 import { startHarness, type Harness } from './helpers.js';
@@ -30,7 +29,7 @@ import {
   type BrowserSession,
 } from './browser-helpers.js';
 
-const SHOTS = process.env.ZORO_SCREENSHOTS === '1' ? join(projectRoot, 'docs/screenshots') : join(tmpdir(), 'zoro-cockpit-screenshots');
+const SHOTS = join(tmpdir(), 'zoro-cockpit-screenshots');
 
 let h: Harness;
 let browser: BrowserSession;
