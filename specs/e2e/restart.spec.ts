@@ -34,15 +34,15 @@ test.after.each(async () => {
 
 const TASKS = 8;
 
-/** Starts the real CLI on a plan of TASKS one-second tasks and two sessions. */
-async function firstRun(): Promise<CliRun> {
+/** Starts the real CLI on a plan of TASKS tasks of `seconds` each and two sessions. */
+async function firstRun(seconds: number): Promise<CliRun> {
   await writeFile(
     world.planFile,
     planText(
       Array.from({ length: TASKS }, (_, i) => ({
         title: `Task ${i + 1}`,
         // fail-times 0 never fails: it only counts, in .zoro-sim/, each prompt the sim works on.
-        lines: ['sim: sleep 1', 'sim: fail-times 0', `sim: write out/${i + 1}.txt task ${i + 1}`, `signal_cmd: grep -q 'task ${i + 1}' out/${i + 1}.txt`],
+        lines: [`sim: sleep ${seconds}`, 'sim: fail-times 0', `sim: write out/${i + 1}.txt task ${i + 1}`, `signal_cmd: grep -q 'task ${i + 1}' out/${i + 1}.txt`],
       })),
     ),
   );
@@ -123,13 +123,14 @@ async function agentsAlive(): Promise<string[]> {
 }
 
 test('after kill -9 while agents work, a restart finishes every ticket and dispatches each exactly once', async () => {
-  const run = await firstRun();
-  // Three done, and every ticket handed out since was taken by its agent: both are working.
+  const run = await firstRun(2);
+  // Three done, and every ticket handed out since was taken by its agent within the last
+  // second: both agents are at work, with a second or more of it left (no dispatch is due).
   const before = await killWhen(run, (events) => {
     const done = new Set(events.filter((e) => e.type === 'ticket.done').map((e) => e.ticket));
     const open = events.filter((e) => e.type === 'ticket.dispatched' && !done.has(e.ticket));
-    const delivered = new Set(events.filter((e) => e.type === 'ticket.delivered').map((e) => e.ticket));
-    return done.size >= 3 && open.length > 0 && open.every((e) => delivered.has(e.ticket));
+    const delivered = new Map(events.filter((e) => e.type === 'ticket.delivered').map((e) => [e.ticket, Date.parse(e.at)]));
+    return done.size >= 3 && open.length > 0 && open.every((e) => Date.now() - (delivered.get(e.ticket) ?? 0) < 1_000);
   });
   assert.ok(before.filter((e) => e.type === 'ticket.done').length < TASKS, 'killed mid-run');
   assert.equal(await agentsAlive(), ['a', 'b'], 'the agents outlived zoro');
@@ -143,7 +144,7 @@ test('after kill -9 while agents work, a restart finishes every ticket and dispa
 });
 
 test('after kill -9 right at a dispatch, the log holds no dispatch state.json lacks, and no prompt is worked twice', async () => {
-  const run = await firstRun();
+  const run = await firstRun(1);
   // The first two finished and their sessions were handed the next tickets: kill at once,
   // somewhere between the dispatch decision and the prompt reaching the agent.
   await killWhen(run, (events) => events.filter((e) => e.type === 'ticket.dispatched').length >= 4);
