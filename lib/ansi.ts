@@ -125,8 +125,23 @@ export class LineAssembler {
       case 'D':
         this.column = Math.max(0, this.column - (Number.isNaN(n) ? 1 : n));
         return;
-      case 'A': case 'B': case 'E': case 'F': case 'H': case 'f': case 'd': case 'J':
-        // The cursor leaves this row (or the screen is cleared): the row as drawn is a line.
+      case 'A': case 'B': case 'd': {
+        // Up, down, to a row: the cursor leaves this row (the row as drawn is a line) but
+        // keeps its column. Claude Code draws `\r\x1b[2C\x1b[1B` then `READY`: two cells in.
+        const column = this.column;
+        if (this.cells.length > 0) this.endLine(done);
+        this.column = column;
+        return;
+      }
+      case 'H': case 'f': {
+        // To row;column: the column is the second parameter (1-based, default 1).
+        if (this.cells.length > 0) this.endLine(done);
+        const col = Number.parseInt(params.split(';')[1] ?? '', 10);
+        this.column = Number.isNaN(col) ? 0 : Math.max(0, col - 1);
+        return;
+      }
+      case 'E': case 'F': case 'J':
+        // To the start of another row (or the screen is cleared): the row as drawn is a line.
         if (this.cells.length > 0) this.endLine(done);
         this.column = 0;
         return;
