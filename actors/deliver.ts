@@ -3,6 +3,9 @@ import type { Terminal } from '../adapters/terminals/types.js';
 import { ZoroError } from '../lib/errors.js';
 import type { ScreenBuffer } from './screen.js';
 
+/** How long to wait for an agent to show a paste before pressing Enter regardless. */
+const PASTE_SHOWN_MS = 3_000;
+
 export interface DeliverOptions {
   interruptFirst: boolean;
   /** How long to wait for the agent to show it took the prompt, per Enter. */
@@ -11,7 +14,8 @@ export interface DeliverOptions {
 
 /**
  * Type a prompt into an agent and make sure it took it: interrupt first if asked (a
- * re-approach), paste (bracketed, so newlines do not submit), arm the ready-signal detector,
+ * re-approach), paste (bracketed, so newlines do not submit), wait until the agent shows the
+ * paste if its profile can tell, arm the ready-signal detector,
  * press Enter, and wait for the profile's sign that the prompt was submitted — pressing
  * Enter once more if it does not come.
  */
@@ -23,8 +27,17 @@ export async function deliverPrompt(terminal: Terminal, profile: AgentProfile, s
     // An interrupted prompt may be put back in the input box; the new one must not join it.
     for (const key of profile.clearInputKeys ?? []) await terminal.press(key);
   }
-  if (profile.bracketedPaste) await terminal.paste(prompt);
-  else for (const line of prompt.split('\n')) await terminal.type(line);
+  let sincePaste = '';
+  const offPaste = terminal.onOutput((chunk) => (sincePaste += chunk));
+  try {
+    if (profile.bracketedPaste) await terminal.paste(prompt);
+    else for (const line of prompt.split('\n')) await terminal.type(line);
+    // An agent that drops an Enter pressed before it shows the paste: wait until it does.
+    // If it never says so, Enter goes anyway (and is pressed again when not taken).
+    if (profile.pasted) await until(terminal, () => profile.pasted!(sincePaste, prompt), PASTE_SHOWN_MS);
+  } finally {
+    offPaste();
+  }
   // Let the agent take in the paste before Enter, so Enter is not part of it.
   const settle = profile.pasteSettleMs ?? 80;
   if (settle > 0) await quiet(terminal, settle, 1_000);

@@ -33,6 +33,12 @@ export interface AgentProfile {
    * (PAUSED) until `resetAt` and resumes by itself; a `resetAt` in the past means now.
    */
   parseUsageLimit?(lines: string[], now: Date): { resetAt: Date } | null;
+  /**
+   * True once output seen after the paste shows the agent took the paste in, for agents that
+   * drop an Enter pressed before that (Claude Code). Delivery waits for it (a few seconds at
+   * most) before the settle time and Enter.
+   */
+  pasted?(outputSincePaste: string, prompt: string): boolean;
   /** Keys that interrupt the agent's current turn. */
   readonly interruptKeys: Key[];
   /**

@@ -14,14 +14,13 @@
  */
 import type { AgentProfile, LaunchContext } from '../types.js';
 import { ConfigError } from '../../../lib/errors.js';
-import { stripAnsi } from '../../../lib/ansi.js';
 import { join } from 'node:path';
-import { classifyScreen, parseUsageLimit, promptTaken } from './screen.js';
+import { classifyScreen, parseUsageLimit, pasteShown, promptTakenSince } from './screen.js';
 import { sessionSettings } from './hooks.js';
 import { claudeTestEnv } from './env.js';
 import { splitWords } from './shell.js';
 
-export { classifyScreen, parseUsageLimit, promptTaken, inputBoxEmpty, type UsageLimit } from './screen.js';
+export { classifyScreen, parseUsageLimit, promptTaken, promptTakenSince, pasteShown, inputBoxEmpty, type UsageLimit } from './screen.js';
 export { hookSignal, installHooks, uninstallHooks, initHooks, sessionSettings, HOOK_EVENTS, HOOK_MARKER, type HookSignal, type HookEvent } from './hooks.js';
 export { claudeTestEnv, prepareClaudeHome } from './env.js';
 export { claudeSessionExists } from './sessions.js';
@@ -103,7 +102,10 @@ export const claudeProfile: AgentProfile = {
   name: 'claude',
   launch,
   classify: classifyScreen,
-  submitted: (outputSinceEnter, screen) => promptTaken(stripAnsi(outputSinceEnter), screen),
+  // Only what Claude Code drew after Enter counts: the assembled screen still shows the
+  // empty input box from before the paste.
+  submitted: (outputSinceEnter) => promptTakenSince(outputSinceEnter),
+  pasted: (outputSincePaste, prompt) => pasteShown(outputSincePaste, prompt),
   parseUsageLimit: (lines, now) => parseUsageLimit(lines, now),
   // Esc stops the turn and puts its prompt back in the input box; Esc twice empties the box.
   interruptKeys: ['Escape'],

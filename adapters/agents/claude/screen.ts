@@ -12,6 +12,7 @@
 import type { ScreenState } from '../types.js';
 import { isExitMark } from '../screen.js';
 import { parseDuration, parseWallTime, resolveWallTime } from './reset-time.js';
+import { visibleLines } from '../../../lib/ansi.js';
 
 type Anchor = 'busy' | 'idle' | 'needs_human' | 'exited';
 
@@ -85,6 +86,40 @@ export function promptTaken(visibleOutputSinceEnter: string, screen: string[]): 
   if (BUSY_FOOTER.test(visibleOutputSinceEnter)) return true;
   const state = classifyScreen(screen);
   return state === 'busy' || state === 'needs_human' || inputBoxEmpty(screen);
+}
+
+/**
+ * After Enter, judged on the output since Enter alone: did Claude Code take the prompt? The
+ * screen zoro assembles from the output stream still holds the empty input box drawn before
+ * the paste (Claude Code redraws only the cells that change, and a paste shows as
+ * `[Pasted text #1 +10 lines]` without a new `❯`), so an Enter that was lost would look
+ * taken there. A taken prompt is echoed (`❯ line 1 of the prompt`), the spinner starts
+ * (`✶ Zesting…`) and an empty box is drawn again, all within the first frame after Enter.
+ */
+export function promptTakenSince(rawOutputSinceEnter: string): boolean {
+  const lines = visibleLines(rawOutputSinceEnter);
+  // Any moment of it counts, not only the last: a quick turn may start and end in one read.
+  return lines.some((line, i) => {
+    const anchor = anchorOf(line, lines[i - 1]);
+    const box = INPUT.exec(line);
+    const emptyBox = box !== null && RULE.test(lines[i - 1] ?? '') && (box[1] ?? '').trim() === '';
+    return anchor === 'busy' || anchor === 'needs_human' || TURN_DONE.test(line) || emptyBox;
+  });
+}
+
+/** The collapsed form of a long paste in the input box: `[Pasted text #1 +10 lines]`. */
+const PASTED = /\[Pasted text #\d+/;
+
+/**
+ * True once Claude Code shows what was pasted: the collapsed `[Pasted text #N +M lines]`, or
+ * for a short paste its last line. An Enter that arrives before that is lost (measured on
+ * 2.1.197: Enter right after the paste never submits; Enter once the paste shows always does).
+ */
+export function pasteShown(rawOutputSincePaste: string, pasted: string): boolean {
+  const visible = visibleLines(rawOutputSincePaste).join('\n');
+  if (PASTED.test(visible)) return true;
+  const last = pasted.trim().split('\n').pop()?.trim() ?? '';
+  return last !== '' && visible.includes(last);
 }
 
 export interface UsageLimit {

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyScreen, inputBoxEmpty, parseUsageLimit, promptTaken } from '../../../../adapters/agents/claude/screen.js';
+import { classifyScreen, inputBoxEmpty, parseUsageLimit, pasteShown, promptTaken } from '../../../../adapters/agents/claude/screen.js';
 import { claudeProfile } from '../../../../adapters/agents/claude/index.js';
 import { visibleLines } from '../../../../lib/ansi.js';
 import { projectRoot } from '../../../../lib/self.js';
@@ -78,6 +78,21 @@ test('a prompt counts as taken once the turn starts, and not while it still sits
   // As the renderer writes the footer: each word placed with a cursor-column move.
   const footer = '\u001b[3G\u001b[38;5;246mesc\u001b[7Gto\u001b[10Ginterrupt\u001b[20G·\u001b[22G←\u001b[24Gfor\u001b[28Gagents\u001b[39m\r\r\n';
   assert.ok(claudeProfile.submitted(footer, screen('input-holds-prompt')), 'raw output is made visible first');
+});
+
+test('delivery reads only the output since the paste and since Enter: the paste shown, then the prompt taken', () => {
+  // Captured: a 11-line paste, then Enter (at byte `entered`), from 2.1.197 in tmux.
+  const { raw, entered } = JSON.parse(readFileSync(join(dir, 'stream-paste-enter.json'), 'utf8')) as { raw: string; entered: number };
+  const bytes = Buffer.from(raw, 'utf8');
+  const beforeEnter = bytes.subarray(0, entered).toString('utf8');
+  const afterEnter = bytes.subarray(entered).toString('utf8');
+  const prompt = Array.from({ length: 11 }, (_, i) => `line ${i} of the prompt`).join('\n');
+  assert.not.ok(pasteShown('', prompt), 'nothing drawn yet: an Enter now would be lost');
+  assert.ok(pasteShown(beforeEnter, prompt), '[Pasted text #1 +10 lines]');
+  assert.ok(pasteShown('\u001b[3Gfix the bug\u001b[K', 'fix the bug'), 'a short paste shows as itself');
+  assert.not.ok(claudeProfile.submitted('', screen('idle-default')), 'an empty box drawn before the paste proves nothing');
+  assert.not.ok(claudeProfile.submitted(beforeEnter, screen('idle-default')));
+  assert.ok(claudeProfile.submitted(afterEnter, screen('input-holds-prompt')), 'echoed, spinner, an empty box again');
 });
 
 test('lines assembled from the raw output stream read as the screen did at each moment', () => {
