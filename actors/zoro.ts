@@ -234,6 +234,19 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
 
   const currentState = (): ApiState => apiState(actor.getSnapshot().context, { version: packageVersion, started_at: startedAt.toISOString() }, store.recentEvents(50));
 
+  // A session waiting on a person is BUSY's sub-state, so no session.state event says so:
+  // log it once each time it starts waiting (the question, from its screen or a hook).
+  const waitingOnHuman = new Set<string>();
+  actor.subscribe((snapshot) => {
+    for (const s of Object.values(snapshot.context.sessions)) {
+      const waiting = s.state === 'BUSY' && s.detail === 'needs_human';
+      if (waiting && !waitingOnHuman.has(s.spec.name)) {
+        waitingOnHuman.add(s.spec.name);
+        const question = (s.reason ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+        log({ type: 'session.needs_human', message: `${s.spec.name} waits for a human${question ? `: ${question}` : ''}`, session: s.spec.name, ...(s.ticketId ? { ticket: s.ticketId } : {}) });
+      } else if (!waiting) waitingOnHuman.delete(s.spec.name);
+    }
+  });
   actor.start();
   log({ type: 'zoro.started', message: `zoro ${packageVersion} started with ${config.sessions.length} session(s) and ${config.providers.length} provider(s)` });
   actor.send({ type: 'config.loaded', sessions: sessionSpecs(config), providers: providerSpecs(config, options.once), settings: settingsFrom(config) });
