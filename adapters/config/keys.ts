@@ -77,6 +77,7 @@ export const AGENT_OPTIONS: Record<string, string> = {
   claude_hooks: 'false: no per-run hooks for sessions zoro starts (rely on the screen, or on `zoro init` hooks)',
   anthropic_base_url: 'run this Claude Code against another Messages API, with an offline HOME (claude_home)',
   claude_home: 'the HOME Claude Code gets when anthropic_base_url is set (default <data_dir>/claude-home)',
+  claude_trust_repo: 'true: Claude Code starts in repo_path without asking whether to trust it (for folders zoro made, like the demo repo)',
 };
 
 export const PROVIDER_TYPES = ['asana', 'monday', 'github', 'linear', 'jira', 'plan'] as const;

@@ -9,6 +9,8 @@
  *   claude_session_id  the Claude session (conversation) id, a UUID, so zoro can resume it
  *   claude_resume      `true`: continue that conversation (`--resume`) instead of starting it
  *   claude_hooks       `false`: no per-run hooks (rely on the screen, or on `zoro init`'s hooks)
+ *   claude_trust_repo  `true`: start without the "do you trust this folder?" question, for a
+ *                      folder zoro made itself (`zoro demo`'s scratch repo)
  *   anthropic_base_url run against this Messages API with an offline HOME (`claude_home`,
  *                      default `<data_dir>/claude-home`) — what `zoro demo --agent claude` uses
  */
@@ -91,6 +93,9 @@ function launch(context: LaunchContext): { command: string[]; env: Record<string
     ZORO_SESSION: context.session,
     ZORO_DATA_DIR: context.dataDir,
     ...(hooks ? { ZORO_SESSION_HOOKS: '1' } : {}),
+    // Claude Code 2.1.x reads this variable only to treat the workspace as trusted (checked
+    // in 2.1.197's code); nothing is written to the user's ~/.claude.json.
+    ...(options.claude_trust_repo?.toLowerCase() === 'true' ? { CLAUDE_CODE_SANDBOXED: '1' } : {}),
   };
   if (options.anthropic_base_url) {
     Object.assign(env, claudeTestEnv(options.claude_home || join(context.dataDir, 'claude-home'), options.anthropic_base_url));

@@ -46,6 +46,12 @@ test('a new conversation gets --session-id, a restart --resume, and acceptEdits 
   assert.equal(claudeLaunchArgs(), ['--permission-mode', 'acceptEdits']);
 });
 
+test('claude_trust_repo = true starts Claude Code without the trust question, through its environment only', () => {
+  assert.is(claudeProfile.launch(context({ claude_trust_repo: 'true' })).env.CLAUDE_CODE_SANDBOXED, '1');
+  assert.is(claudeProfile.launch(context({ claude_trust_repo: 'false' })).env.CLAUDE_CODE_SANDBOXED, undefined);
+  assert.is(claudeProfile.launch(context()).env.CLAUDE_CODE_SANDBOXED, undefined);
+});
+
 test('a session id that is not a UUID, or a resume without one, is a config error', () => {
   throwsConfig(() => claudeLaunchArgs({ sessionId: 'abc; rm -rf ~' }), 'claude_session_id');
   throwsConfig(() => claudeLaunchArgs({ resume: true }), 'claude_resume');
