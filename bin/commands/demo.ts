@@ -6,12 +6,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../adapters/config/load.js';
 import { tmuxAvailable } from '../../adapters/terminals/index.js';
+import { splitWords } from '../../adapters/agents/claude/shell.js';
 import { UsageError } from '../../lib/errors.js';
 import { projectRoot } from '../../lib/self.js';
 import { intFlag, parseFlags } from '../args.js';
@@ -20,15 +21,18 @@ import { serve } from '../serve.js';
 const run = promisify(execFile);
 
 export const DEMO_HELP = `usage: zoro demo [--plan FILE] [--sessions N] [--agent sim|claude|COMMAND]
-                 [--runtime tmux|pty] [--dir DIR] [--port N | --no-cockpit]
-                 [--exit-when-done] [--json]
+                 [--agent-option KEY=VALUE]… [--runtime tmux|pty] [--dir DIR]
+                 [--port N | --no-cockpit] [--exit-when-done] [--json]
 
 Runs a small team of agents (simulated unless --agent says otherwise) through a plan in a
 scratch git repo, with the cockpit on http://127.0.0.1:7070 (or a free port).
 
-  --plan FILE        the plan.md to work through (default: a sample plan of 9 tasks)
+  --plan FILE        the plan.md to work through (default: a sample plan of 9 tasks; with
+                     --agent claude, one of 3 tiny file-writing tasks)
   --sessions N       how many agent sessions (default 3)
-  --agent A          sim (default), claude, or any command line
+  --agent A          sim (default), claude (your own Claude Code), or any command line
+  --agent-option K=V a [session:*] option for every agent, e.g. claude_command=/path/to/claude,
+                     model=sonnet, permission_mode=default (repeatable)
   --runtime R        tmux (default when installed) or pty
   --dir DIR          the repo the agents work in (created if missing; default: a new temp dir)
   --port N           cockpit port (default 7070; a taken port is swapped for a free one)
@@ -43,6 +47,7 @@ export async function run_(argv: string[]): Promise<number> {
       plan: { type: 'string' },
       sessions: { type: 'string' },
       agent: { type: 'string' },
+      'agent-option': { type: 'string', multiple: true },
       runtime: { type: 'string' },
       dir: { type: 'string' },
       port: { type: 'string' },
@@ -60,6 +65,10 @@ export async function run_(argv: string[]): Promise<number> {
   const port = intFlag(values.port, '--port', 0, 65535);
   if (values['no-cockpit'] && port !== undefined) throw new UsageError('--port and --no-cockpit cannot go together');
   const agent = values.agent ?? 'sim';
+  const agentOptions = parseAgentOptions(values['agent-option'] ?? []);
+  // Claude Code starts without asking whether to trust the scratch repo zoro made for it.
+  if (agent === 'claude') agentOptions.claude_trust_repo ??= 'true';
+  if (agent === 'claude') await assertCommand(agentOptions.claude_command || 'claude');
   const runtime = values.runtime ?? ((await tmuxAvailable()) ? 'tmux' : 'pty');
   if (runtime !== 'tmux' && runtime !== 'pty') throw new UsageError(`--runtime must be tmux or pty, got "${runtime}"`);
   if (values.plan && !existsSync(values.plan)) throw new UsageError(`--plan ${values.plan}: no such file`);
@@ -68,13 +77,13 @@ export async function run_(argv: string[]): Promise<number> {
   await mkdir(dir, { recursive: true });
   const planFile = join(dir, 'plan.md');
   if (values.plan) await copyFile(resolve(values.plan), planFile);
-  else if (!existsSync(planFile)) await writeFile(planFile, await readFile(join(projectRoot, 'bin/demo-plan.md'), 'utf8'));
+  else if (!existsSync(planFile)) await writeFile(planFile, await readFile(join(projectRoot, DEMO_PLANS[agent] ?? DEMO_PLANS.sim!), 'utf8'));
   await initRepo(dir);
 
   const dataDir = join(dir, '.zoro');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const configFile = join(dataDir, 'access.txt');
-  await writeFile(configFile, demoConfig({ dir, dataDir, planFile, sessions, agent, runtime, port: port ?? 7070 }), { mode: 0o600 });
+  await writeFile(configFile, demoConfig({ dir, dataDir, planFile, sessions, agent, agentOptions, runtime, port: port ?? 7070 }), { mode: 0o600 });
   const config = await loadConfig(configFile);
 
   // A private tmux server per demo directory: demos never touch the user's own tmux.
@@ -97,7 +106,34 @@ export async function run_(argv: string[]): Promise<number> {
 
 export { run_ as run };
 
-function demoConfig(o: { dir: string; dataDir: string; planFile: string; sessions: number; agent: string; runtime: string; port: number }): string {
+/** The sample plan for each kind of agent: `sim:` directives mean nothing to Claude Code. */
+const DEMO_PLANS: Record<string, string> = { sim: 'bin/demo-plan.md', claude: 'bin/demo-plan-claude.md' };
+
+/** `--agent-option key=value`s as session options; each line goes into access.txt as is. */
+function parseAgentOptions(pairs: string[]): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (at < 0 || !/^[a-z][a-z0-9_]*$/.test(key)) throw new UsageError(`--agent-option must be KEY=VALUE with a key such as claude_command, got "${pair}"`);
+    if (/[\r\n]/.test(value)) throw new UsageError(`--agent-option ${key}: the value must be one line`);
+    options[key] = value;
+  }
+  return options;
+}
+
+/** The agent's program must exist, or every session would fail to start, over and over. */
+async function assertCommand(commandLine: string): Promise<void> {
+  const program = splitWords(commandLine, 'claude_command')[0] ?? '';
+  const candidates = program.includes('/') ? [resolve(program)] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  for (const candidate of candidates) {
+    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return;
+  }
+  throw new UsageError(`${program} was not found${program.includes('/') ? '' : ' on PATH'}: install Claude Code (npm install -g @anthropic-ai/claude-code), or name it with --agent-option claude_command=/path/to/claude`);
+}
+
+function demoConfig(o: { dir: string; dataDir: string; planFile: string; sessions: number; agent: string; agentOptions: Record<string, string>; runtime: string; port: number }): string {
   const lines = [
     '# Generated by `zoro demo`.',
     '[zoro]',
@@ -111,8 +147,10 @@ function demoConfig(o: { dir: string; dataDir: string; planFile: string; session
     '',
   ];
   const width = String(o.sessions).length;
+  const prefix = o.agent === 'sim' || o.agent === 'claude' ? o.agent : 'agent';
+  const options = Object.entries(o.agentOptions).map(([key, value]) => `${key} = ${value}`);
   for (let i = 1; i <= o.sessions; i++) {
-    lines.push(`[session:${o.agent === 'sim' ? 'sim' : 'agent'}-${String(i).padStart(width, '0')}]`, `repo_path = ${o.dir}`, 'provider = plan', `agent = ${o.agent}`, '');
+    lines.push(`[session:${prefix}-${String(i).padStart(width, '0')}]`, `repo_path = ${o.dir}`, 'provider = plan', `agent = ${o.agent}`, ...options, '');
   }
   return lines.join('\n');
 }
