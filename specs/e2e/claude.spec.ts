@@ -18,7 +18,8 @@ import { prepareClaudeHome } from '../../adapters/agents/claude/index.js';
 import { startControlServer } from '../../actors/control.js';
 import { projectRoot } from '../../lib/self.js';
 import { startFakeAnthropic, type FakeReply } from '../fakes/anthropic.js';
-import { configText, eventually, killTmuxServer, planText, scratch, within, type RunningZoro, type Scratch } from './helpers.js';
+import { gone } from '../adapters/agents/claude/harness.js';
+import { configText, killTmuxServer, planText, scratch, within, type RunningZoro, type Scratch } from './helpers.js';
 
 const exec = promisify(execFile);
 
@@ -49,7 +50,7 @@ test.after.each(async () => {
     // Claude Code writes its transcript as it dies: let it finish before the dir goes.
     const pids = await panePids(world.socket);
     await killTmuxServer(world.socket);
-    await exited(pids, 10_000);
+    await gone(pids, 10_000);
     await world.cleanup();
   }
   world = null;
@@ -109,18 +110,6 @@ async function panePids(socket: string): Promise<number[]> {
   for (let i = 0; i < pids.length; i++) for (const [pid, ppid] of table) if (ppid === pids[i] && !pids.includes(pid)) pids.push(pid);
   return pids;
 }
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}
-
-const exited = (pids: number[], ms: number) => eventually(async () => !pids.some(alive), ms, `processes ${pids.join(', ')} to exit`, 50);
 
 /** Resolves when `test` holds for the handle's state, checked on every change. */
 function until(r: RunningZoro, test: () => boolean, ms: number, what: string): Promise<void> {

@@ -122,7 +122,8 @@ export async function startClaudeWorld(config: { script: FakeScript; chunkDelayM
   };
 }
 
-async function gone(pids: number[], timeoutMs: number): Promise<void> {
+/** Waits until every one of `pids` has exited (after their tmux server was killed). */
+export async function gone(pids: number[], timeoutMs: number): Promise<void> {
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);
