@@ -63,6 +63,10 @@ export interface Zoro {
   settled(): Promise<RunSummary>;
   summary(): RunSummary;
   context(): OrchestratorContext;
+  /** The config in force (hot reload replaces it). */
+  config(): ZoroConfig;
+  /** Append to the event log (and the cockpit's stream). */
+  log(entry: Omit<ZoroEvent, 'seq' | 'at'>): ZoroEvent;
   send(event: OrchestratorEvent): void;
   stop(options?: { killAgents?: boolean }): Promise<void>;
 }
@@ -326,7 +330,8 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
 
   let manual = 0;
   async function addTicket(request: NewTicketRequest): Promise<string> {
-    const plan = providers.planFor(request.session ? config.sessions.find((s) => s.name === request.session)?.provider ?? [] : []);
+    // plan.md has no place to name a session: a ticket for one session is kept by zoro.
+    const plan = request.session ? null : providers.planFor([]);
     if (plan?.add) {
       const id = await plan.add({ title: request.title, signalCmd: request.signal_cmd ?? null, dependsOn: request.depends_on ?? [], projectId: null, context: request.description ?? '' });
       actor.send({ type: 'ctl.poll', provider: plan.name });
@@ -385,7 +390,7 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
     await store.close();
   }
 
-  return { handle, store, settled, summary, context: () => actor.getSnapshot().context, send: (e) => actor.send(e), stop };
+  return { handle, store, settled, summary, config: () => config, log, context: () => actor.getSnapshot().context, send: (e) => actor.send(e), stop };
 }
 
 export type { ActorView };

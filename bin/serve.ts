@@ -43,9 +43,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   const control = await startControlServer({
     dataDir: options.config.zoro.data_dir,
     handle: zoro.handle,
-    config: () => options.config,
+    config: () => zoro.config(),
     send: (event) => zoro.send(event),
-    log: () => undefined,
+    log: (entry) => zoro.log(entry),
   });
   let cockpit: CockpitRun | null = null;
   if (options.cockpit.enabled) {

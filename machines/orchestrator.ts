@@ -350,7 +350,7 @@ export const orchestratorMachine = setup({
         const entry = context.pollers[event.name];
         if (!entry) return;
         if (event.last_error && event.last_error !== entry.last_error) {
-          log(enqueue, { type: 'provider.error', message: `${event.name}: ${event.last_error}`, provider: event.name });
+          log(enqueue, { type: 'provider.error', message: event.last_error.startsWith(`${event.name}:`) ? event.last_error : `${event.name}: ${event.last_error}`, provider: event.name });
         }
         enqueue.assign({
           pollers: { ...context.pollers, [event.name]: { ...entry, state: event.state, last_poll_at: event.last_poll_at, last_error: event.last_error } },

@@ -200,7 +200,7 @@ export const sessionMachine = setup({
             busyLimit: {
               actions: raise(({ context }) => ({
                 type: 'session.error_loop',
-                reason: `busy for ${Math.round(context.busyLimitMs / 60_000)} min without finishing`,
+                reason: `busy for ${context.busyLimitMs >= 60_000 ? `${Math.round(context.busyLimitMs / 60_000)} min` : `${Math.round(context.busyLimitMs / 1000)} s`} without finishing`,
               })),
             },
           },
