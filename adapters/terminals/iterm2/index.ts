@@ -1,4 +1,4 @@
-/** The iTerm2 runtime: zoro drives agents in the user's own iTerm2 tabs. See docs/parts/iterm2.md. */
+/** The iTerm2 runtime: zoro drives agents in the user's own iTerm2 tabs. See docs/iterm2.md. */
 export {
   createIterm2Runtime,
   type Iterm2Runtime,
