@@ -168,7 +168,9 @@ test('every state is reached by some sequence of events', () => {
       fc.modelRun(() => ({ model, real }), cmds);
       real.actor.stop();
     }),
-    { numRuns: 200 },
+    // A coverage check, not a search for a counterexample: a fixed seed keeps it from
+    // depending on luck (which states 200 random runs happen to reach).
+    { numRuns: 300, seed: 20261122 },
   );
   const states = ['"UNKNOWN"', '"IDLE"', '{"BUSY":"working"}', '{"BUSY":"needs_human"}', '{"BUSY":"settling"}', '"ERROR_LOOP"', '"UNREACHABLE"'];
   for (const state of [...states, '{"PAUSED":"held"}', '{"PAUSED":"limited"}']) {

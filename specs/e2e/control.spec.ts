@@ -118,7 +118,7 @@ test('pause holds a session, a ticket added over the socket waits for it, resume
   const added = await call('POST', '/tickets', { title: 'Added by hand', session: 'solo', description: 'sim: write added.txt yes', signal_cmd: 'test -f added.txt' });
   assert.is(added.status, 200, JSON.stringify(added.body));
   const id = String(added.body.id);
-  await events.first((e) => e.type === 'provider.tickets' && JSON.stringify(e.data?.ids ?? []).includes(`"${id}"`), 10_000, `ticket ${id} ingested`);
+  await events.first((e) => (e.type === 'ticket.added' && e.ticket === id) || (e.type === 'provider.tickets' && JSON.stringify(e.data?.ids ?? []).includes(`"${id}"`)), 10_000, `ticket ${id} ingested`);
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.is(zoro.context().tickets[id]!.record.status, 'queued', 'a paused session takes no ticket');
   assert.is(events.of('ticket.dispatched', id).length, 0);
