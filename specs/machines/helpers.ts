@@ -5,39 +5,28 @@
  */
 import { createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate';
 import type { TicketRecord } from '../../lib/ticket.js';
+import { newRecord } from '../../machines/ingest.js';
 import { sessionMachine, type SessionReport, type TerminalCommand } from '../../machines/session.js';
 
 export function ticketRecord(overrides: Partial<TicketRecord> & { id: string }): TicketRecord {
-  return {
-    provider: 'plan',
-    external_id: overrides.id,
-    title: `Ticket ${overrides.id}`,
-    description: '',
-    context: '',
-    comments: [],
-    url: null,
-    project_id: null,
-    signal_cmd: null,
-    depends_on: [],
-    sessions: [],
-    status: 'queued',
-    session: null,
-    attempts: 0,
-    signal_attempts: 0,
-    review_attempts: 0,
-    reapproaches: 0,
-    feedback: null,
-    summary: null,
-    signal_history: [],
-    review_history: [],
-    seq: 1,
-    created_at: '2024-01-01T00:00:00.000Z',
-    dispatched_at: null,
-    finished_at: null,
-    last_error: null,
-    updated_at: null,
-    ...overrides,
-  };
+  const base = newRecord(
+    {
+      id: overrides.id,
+      provider: 'plan',
+      external_id: overrides.id,
+      title: `Ticket ${overrides.id}`,
+      description: '',
+      context: '',
+      project_id: null,
+      signal_cmd: null,
+      depends_on: [],
+      url: null,
+      updated_at: null,
+    },
+    1,
+    '2024-01-01T00:00:00.000Z',
+  );
+  return { ...base, ...overrides };
 }
 
 export interface TerminalInput {
