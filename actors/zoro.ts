@@ -36,7 +36,7 @@ import { RuntimeSet } from './runtimes.js';
 import { settingsFrom, sessionSpecs, providerSpecs } from './specs.js';
 import { apiState, runSummary, type RunSummary } from './view.js';
 import { ActorWatch } from './inspect.js';
-import type { ActorView, ApiState, NewTicketRequest, PushMessage, ZoroHandle } from './handle.js';
+import type { ApiState, NewTicketRequest, PushMessage, ZoroHandle } from './handle.js';
 import { packageVersion } from './version.js';
 
 export interface ZoroOptions {
@@ -393,4 +393,3 @@ export async function startZoro(options: ZoroOptions): Promise<Zoro> {
   return { handle, store, settled, summary, config: () => config, log, context: () => actor.getSnapshot().context, send: (e) => actor.send(e), stop };
 }
 
-export type { ActorView };

@@ -4,23 +4,14 @@
 import type { TicketRecord } from '../lib/ticket.js';
 
 /** A ticket as the orchestrator receives it: ids already made zoro-wide by the poll actor. */
-export interface IncomingTicket {
-  id: string;
-  provider: string;
-  external_id: string;
-  title: string;
-  description: string;
-  context: string;
-  project_id: string | null;
-  project_ids?: string[];
-  signal_cmd: string | null;
-  depends_on: string[];
-  url: string | null;
-  updated_at: string | null;
+export type IncomingTicket = Pick<
+  TicketRecord,
+  'id' | 'provider' | 'external_id' | 'title' | 'description' | 'context' | 'project_id' | 'project_ids' | 'signal_cmd' | 'depends_on' | 'url' | 'updated_at'
+> & {
   sessions?: string[];
   /** The poll already gave everything (plan.md): no details call needed. */
   complete?: boolean;
-}
+};
 
 export function newRecord(ticket: IncomingTicket, seq: number, at: string): TicketRecord {
   return {

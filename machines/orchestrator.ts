@@ -8,7 +8,7 @@
 import { assign, emit, enqueueActions, setup, stopChild, type AnyActorLogic, type AnyActorRef } from 'xstate';
 import { buildPrompt } from '../lib/prompt.js';
 import { SETTLED, type TicketRecord } from '../lib/ticket.js';
-import { blockingParent, candidates, nextDispatches } from './routing.js';
+import { blockingParent, nextDispatches } from './routing.js';
 import { changedSince, newRecord, type IncomingTicket } from './ingest.js';
 import type { OrchestratorContext, OrchestratorEmitted, OrchestratorEvent, OrchestratorInput, SessionEntry, TicketEntry } from './orchestrator-types.js';
 import { describeTicket, log, logged, reapproachPrompt, respawnTicket, resumeFor, spawnTickets, toSession } from './orchestrator-support.js';
@@ -419,4 +419,3 @@ export const orchestratorMachine = setup({
   },
 });
 
-export { candidates };
